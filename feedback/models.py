@@ -1,0 +1,1 @@
+"""What citizens send and staff answer: comments, the contact form and e-mail (see DESIGN.md)."""

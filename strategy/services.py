@@ -1,0 +1,96 @@
+"""Writes to strategy content. Views, admin and commands call these, never `save()` directly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from strategy.models import SeedRecord
+from strategy.verl_content import SeedItem
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # changed or deleted by an editor
+
+
+def _checksum(values: dict[str, Any]) -> str:
+    payload = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _current_values(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
+
+
+def _resolve_lookup(model: type[models.Model], lookup: dict[str, Any]) -> dict[str, Any]:
+    """Turn `page__slug="start"` into `page=<Page start>` so the object can be created."""
+    resolved: dict[str, Any] = {}
+    for name, value in lookup.items():
+        if "__" in name:
+            relation, related_field = name.split("__", 1)
+            related_model = model._meta.get_field(relation).related_model
+            resolved[relation] = related_model._default_manager.get(**{related_field: value})
+        else:
+            resolved[name] = value
+    return resolved
+
+
+def _save(obj: models.Model) -> None:
+    obj.full_clean()
+    obj.save()
+
+
+def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedReport:
+    """Create the seed content that is missing; update only what no editor has touched.
+
+    Each object written is remembered in a `SeedRecord` with a checksum of the seeded fields.
+    A later run updates an object only while its fields still match that checksum, and never
+    re-creates an object an editor deleted; so running it twice changes nothing.
+    """
+    report = SeedReport()
+    with transaction.atomic():
+        for item in items:
+            record = SeedRecord.objects.filter(key=item.key).first()
+            wanted = _checksum({name: item.values[name] for name in item.values})
+            if record is None:
+                if item.model._default_manager.filter(**item.lookup).exists():
+                    report.kept.append(item.key)  # made by an editor before the first load
+                    continue
+                obj = item.model(**_resolve_lookup(item.model, item.lookup), **item.values)
+                _save(obj)
+                record = SeedRecord(
+                    key=item.key,
+                    content_type=ContentType.objects.get_for_model(item.model),
+                    object_id=obj.pk,
+                    checksum=wanted,
+                )
+                _save(record)
+                report.created.append(item.key)
+                continue
+
+            obj = item.model._default_manager.filter(pk=record.object_id).first()
+            if obj is None or _checksum(_current_values(obj, item.values)) != record.checksum:
+                report.kept.append(item.key)
+                continue
+            if record.checksum == wanted:
+                report.unchanged.append(item.key)
+                continue
+            for name, value in item.values.items():
+                setattr(obj, name, value)
+            _save(obj)
+            record.checksum = wanted
+            _save(record)
+            report.updated.append(item.key)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VerlDigitalConfig(AppConfig):
+    name = "verl_digital"
+    verbose_name = _("Verl Digital")
