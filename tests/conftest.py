@@ -1,7 +1,16 @@
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 
 
 @pytest.fixture
@@ -22,3 +31,69 @@ def admin_client(superuser):
     client = Client()
     client.force_login(superuser)
     return client
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on a free local port, keeping what it receives."""
+
+    host: str
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+
+
+class _Collector:
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        self.server.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SmtpServer]:
+    """Start aiosmtpd and point Django's SMTP backend at it."""
+    server = SmtpServer(host="127.0.0.1", port=_free_port())
+    controller = Controller(_Collector(server), hostname=server.host, port=server.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = server.host
+    settings.EMAIL_PORT = server.port
+    try:
+        yield server
+    finally:
+        controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def run_tasks(db: None, monkeypatch) -> Callable[[], int]:
+    """Run the background worker until the queue is empty, as `db_worker --batch` would.
+
+    The worker drops connections whose autocommit differs from the settings, which inside a
+    test transaction would be the test's own connection; Django's test client disconnects
+    the same check from its request signals for the same reason.
+    """
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> int:
+        before = DBTaskResult.objects.finished().count()
+        call_command(
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            "--queue-name",
+            "*",
+            verbosity=0,
+        )
+        return DBTaskResult.objects.finished().count() - before
+
+    return run

@@ -13,5 +13,6 @@ admin.site.site_url = "/"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("captcha/", include("captcha.urls")),
     path("", include("strategy.urls")),
 ]

@@ -16,6 +16,8 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # A less guessable admin path keeps drive-by login attempts away from staff sign-in.
 ADMIN_PATH = env.str("ADMIN_PATH", default="admin/")
 
@@ -29,6 +31,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "captcha",
+    "django_tasks",
+    "django_tasks_db",
     "verl_digital",
     "strategy",
     "feedback",
@@ -90,6 +95,17 @@ if env.str("REDIS_URL", default=""):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background tasks (django-tasks with its database backend; worker: manage.py db_worker)
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
+
+# --- Captcha (django-simple-captcha) ----------------------------------------------------
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 30  # minutes: time enough to write a considered comment
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_IMAGE_SIZE = (160, 50)
+CAPTCHA_LETTER_ROTATION = (-20, 20)
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 
 # --- Authentication ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,71 @@
+"""Per-client rate limits shared by all workers through the cache, without storing IP addresses.
+
+A client is known only by a keyed hash of its address whose key changes every day, so the
+cache never holds an address and yesterday's hashes cannot be linked to today's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` events per `seconds` for one key within one scope."""
+
+    scope: str
+    count: int
+    seconds: int
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as seen by the outermost of `NUM_PROXIES` trusted proxies.
+
+    Only the hops our own proxies appended count: anything further left in
+    X-Forwarded-For is written by the client and could be forged to dodge the limit.
+    """
+    proxies = settings.NUM_PROXIES
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def client_fingerprint(request: HttpRequest) -> str:
+    """A keyed hash of the client's address; the key changes every day."""
+    address = client_address(request)
+    day = timezone.now().date().isoformat()
+    key = hmac.new(settings.SECRET_KEY.encode(), f"ratelimit:{day}".encode(), hashlib.sha256)
+    return hmac.new(key.digest(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def address_fingerprint(email: str) -> str:
+    """Stable keyed hash of an e-mail address, for limits on mail sent to it."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), email.strip().lower().encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def limit_exceeded(*, limit: Limit, key: str) -> bool:
+    """Count one event for `key`; True once more than `limit.count` happened in the window.
+
+    Fixed windows keyed by their start time: `add` creates the counter with its expiry and
+    `incr` is atomic in Redis and in the local-memory cache, so concurrent workers agree.
+    """
+    window = int(timezone.now().timestamp()) // limit.seconds
+    cache_key = f"ratelimit:{limit.scope}:{key}:{window}"
+    if cache.add(cache_key, 1, timeout=limit.seconds):
+        return limit.count < 1
+    try:
+        return cache.incr(cache_key) > limit.count
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=limit.seconds)
+        return limit.count < 1

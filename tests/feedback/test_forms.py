@@ -1,0 +1,49 @@
+import pytest
+from captcha.models import CaptchaStore
+from django import forms
+from django.contrib.auth.models import AnonymousUser, User
+
+from feedback.forms import SpamProtectionMixin
+
+
+class ProbeForm(SpamProtectionMixin):
+    text = forms.CharField(label="Text")
+
+
+def solved_captcha() -> dict[str, str]:
+    key = CaptchaStore.generate_key()
+    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
+
+
+@pytest.mark.django_db
+def test_guests_must_solve_the_captcha():
+    form = ProbeForm(data={"text": "Hallo"}, user=AnonymousUser())
+    assert "captcha" in form.fields
+    assert not form.is_valid()
+    assert "captcha" in form.errors
+
+    form = ProbeForm(data={"text": "Hallo", **solved_captcha()}, user=AnonymousUser())
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.django_db
+def test_a_wrong_captcha_answer_gets_a_german_message():
+    key = CaptchaStore.generate_key()
+    form = ProbeForm(data={"text": "x", "captcha_0": key, "captcha_1": "falsch"})
+    assert not form.is_valid()
+    assert form.errors["captcha"] == [
+        "Die Zeichen stimmen nicht überein. Bitte versuchen Sie es erneut."
+    ]
+
+
+def test_signed_in_users_see_no_captcha():
+    form = ProbeForm(data={"text": "Hallo"}, user=User(username="u"))
+    assert "captcha" not in form.fields
+    assert form.is_valid()
+
+
+def test_a_filled_honeypot_is_refused():
+    form = ProbeForm(data={"text": "Hallo", "homepage": "http://spam"}, user=User(username="u"))
+    assert not form.is_valid()
+    assert form.honeypot_filled
+    assert form.errors["homepage"] == ["Dieses Feld muss leer bleiben."]
