@@ -16,3 +16,5 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("", include("strategy.urls")),
 ]
+
+handler500 = "verl_digital.views.server_error"

@@ -1,7 +1,14 @@
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+
+# Seconds a client should wait before retrying while the database is away.
+MAINTENANCE_RETRY_AFTER = 30
 
 
 @never_cache
@@ -17,3 +24,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
         connection.close_if_unusable_or_obsolete()
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The German 500 page, or a 503 maintenance page when the database is unreachable.
+
+    Rendered without the request's context processors: they would touch the session and
+    the database, which may be exactly what failed.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(MAINTENANCE_RETRY_AFTER)
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -44,3 +44,23 @@ def test_server_error_page_is_german(rf):
     html = response.content.decode()
     assert "Ein Fehler ist aufgetreten" in html
     assert '<html lang="de">' in html
+
+
+def test_pages_answer_503_with_retry_after_while_the_database_is_down(django_db_blocker):
+    with django_db_blocker.unblock():
+        original = dict(connection.settings_dict)
+        connection.close()
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()))
+        try:
+            down = Client(raise_request_exception=False).get("/")
+        finally:
+            connection.close()
+            connection.settings_dict.clear()
+            connection.settings_dict.update(original)
+        assert down.status_code == 503
+        assert down["Retry-After"] == "30"
+        html = down.content.decode()
+        assert "Vorübergehend nicht erreichbar" in html
+        assert "Traceback" not in html
+        # The database is back: the same process serves pages again by itself.
+        assert Client().get("/healthz").status_code == 200
