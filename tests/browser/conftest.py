@@ -39,7 +39,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
+    # bypass_csp lets the test inject axe-core; the site's own CSP forbids inline scripts.
+    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
