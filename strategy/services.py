@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -23,8 +24,15 @@ class SeedReport:
     kept: list[str] = field(default_factory=list)  # changed or deleted by an editor
 
 
+def _json_value(value: Any) -> str:
+    # Datetimes come back from the database in UTC; compare them as UTC.
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return str(value)
+
+
 def _checksum(values: dict[str, Any]) -> str:
-    payload = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    payload = json.dumps(values, sort_keys=True, default=_json_value, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -14,9 +14,9 @@ def run(*args: str) -> str:
 
 @pytest.mark.django_db
 def test_load_verl_content_is_idempotent():
-    assert "created 18" in run()
+    assert "created 19" in run()
     counts = (Page.objects.count(), Section.objects.count(), Task.objects.count())
-    assert "created 0, updated 0, left 18 unchanged" in run()
+    assert "created 0, updated 0, left 19 unchanged" in run()
     assert (Page.objects.count(), Section.objects.count(), Task.objects.count()) == counts
 
 
