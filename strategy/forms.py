@@ -14,7 +14,13 @@ from strategy.models import (
 ALL = [("", _("alle"))]
 
 
-class MeasureFilterForm(forms.Form):
+class FilterForm(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class MeasureFilterForm(FilterForm):
     SORTS = [
         ("", _("Handlungsfeld")),
         ("zieldatum", _("Zieldatum")),
@@ -29,7 +35,7 @@ class MeasureFilterForm(forms.Form):
 
     handlungsfeld = forms.ModelChoiceField(
         label=_("Handlungsfeld"),
-        queryset=ActionField.objects.published(),
+        queryset=ActionField.objects.none(),
         to_field_name="slug",
         required=False,
         empty_label=_("alle"),
@@ -39,21 +45,26 @@ class MeasureFilterForm(forms.Form):
     )
     sortierung = forms.ChoiceField(label=_("Sortierung"), choices=SORTS, required=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Per request: published() compares with the current time.
+        self.fields["handlungsfeld"].queryset = ActionField.objects.published()
 
-class ProjectFilterForm(forms.Form):
+
+class ProjectFilterForm(FilterForm):
     stand = forms.ChoiceField(
         label=_("Projektstand"), choices=ALL + ProjectStatus.choices, required=False
     )
     smart_city = forms.BooleanField(label=_("nur Smart-City-Projekte"), required=False)
 
 
-class BestPracticeFilterForm(forms.Form):
+class BestPracticeFilterForm(FilterForm):
     stand = forms.ChoiceField(
         label=_("Prüfstand"), choices=ALL + ReviewStatus.choices, required=False
     )
 
 
-class NetworkFilterForm(forms.Form):
+class NetworkFilterForm(FilterForm):
     art = forms.ChoiceField(label=_("Art"), choices=ALL + NetworkKind.choices, required=False)
 
 
