@@ -105,4 +105,5 @@ def test_upcoming_and_past_events():
     )
     assert list(Event.objects.upcoming()) == [running, later]
     assert list(Event.objects.past()) == [past, older]
-    assert past.is_past and not running.is_past
+    assert past.is_past
+    assert not running.is_past

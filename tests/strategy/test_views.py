@@ -348,7 +348,8 @@ def test_best_practice_filter_and_assessment(client):
     practice = BestPracticeFactory(title="Mängelmelder", review="adopted")
     BestPracticeFactory(title="Verworfenes", review="rejected")
     text = visible_text(client.get("/best-practice/", {"stand": "adopted"}).content.decode())
-    assert "Mängelmelder" in text and "Verworfenes" not in text
+    assert "Mängelmelder" in text
+    assert "Verworfenes" not in text
     detail = visible_text(client.get(practice.get_absolute_url()).content.decode())
     assert "Einschätzung des Digitalisierungsbeauftragten" in detail
     assert "übernommen" in detail
@@ -366,8 +367,10 @@ def test_events_are_split_into_upcoming_and_past(client):
     )
     upcoming = visible_text(client.get("/dialog/").content.decode())
     past = visible_text(client.get("/dialog/archiv/").content.decode())
-    assert "Kommende Werkstatt" in upcoming and "Vergangene Werkstatt" not in upcoming
-    assert "Vergangene Werkstatt" in past and "Kommende Werkstatt" not in past
+    assert "Kommende Werkstatt" in upcoming
+    assert "Vergangene Werkstatt" not in upcoming
+    assert "Vergangene Werkstatt" in past
+    assert "Kommende Werkstatt" not in past
 
 
 @pytest.mark.django_db
