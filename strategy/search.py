@@ -50,7 +50,8 @@ MAX_HITS_PER_PROVIDER = 100
 # Private-use characters mark highlights, so escaping the snippet cannot break <mark>.
 _START, _STOP = "\ue000", "\ue001"
 _WORD = re.compile(r"[^\W_]+")
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# A snippet may cut a link short, so the closing parenthesis is optional.
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*\)?")
 _MARKDOWN_MARKUP = re.compile(r"(^|\s)#{1,6}\s|[*_`>|]+")
 
 
