@@ -53,6 +53,13 @@ def _resolve_lookup(model: type[models.Model], lookup: dict[str, Any]) -> dict[s
     return resolved
 
 
+def _content_type(model: type[models.Model]) -> ContentType:
+    # Not get_for_model(): its process-wide cache would keep a content type created in a
+    # rolled-back run (--dry-run) of an auto-created model such as a many-to-many table.
+    opts = model._meta
+    return ContentType.objects.get_or_create(app_label=opts.app_label, model=opts.model_name)[0]
+
+
 def _save(obj: models.Model) -> None:
     obj.full_clean()
     obj.save()
@@ -78,7 +85,7 @@ def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedRep
                 _save(obj)
                 record = SeedRecord(
                     key=item.key,
-                    content_type=ContentType.objects.get_for_model(item.model),
+                    content_type=_content_type(item.model),
                     object_id=obj.pk,
                     checksum=wanted,
                 )
