@@ -107,6 +107,7 @@ class SearchResult:
     snippet: SafeString
     date: datetime | None
     score: float
+    is_demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ class SearchResults(Sequence[SearchResult]):
                     snippet=highlight(obj.search_snippet or ""),
                     date=date,
                     score=hit.score,
+                    is_demo=getattr(obj, "is_demo", False),
                 )
             )
         return results

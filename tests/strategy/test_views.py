@@ -4,6 +4,8 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -402,8 +404,9 @@ def test_news_list_is_newest_first_and_paginated(client):
 
 @pytest.mark.django_db
 def test_demo_content_is_marked_for_citizens(client):
-    post = NewsPostFactory(is_demo=True)
+    post = NewsPostFactory(is_demo=True, title="Demomeldung")
     assert "Beispiel" in client.get("/neuigkeiten/").content.decode()
+    assert "Beispiel" in client.get("/suche/", {"q": "Demomeldung"}).content.decode()
     assert "Beispielinhalt" in client.get(post.get_absolute_url()).content.decode()
 
 
@@ -432,3 +435,40 @@ def test_detail_templates_leave_a_comments_block_for_the_feedback_app(content):
     for template in ["strategy/base_detail.html", "strategy/page_detail.html"]:
         source = get_template(template).template.source
         assert "{% block comments %}{% endblock %}" in source
+
+
+@pytest.mark.usefixtures("verl_content")
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/strategie/",
+        "/strategie/massnahmen/",
+        "/strategie/handlungsfelder/verwaltung/",
+        "/strategie/massnahmen/e-akte/",
+        "/projekte/",
+        "/projekte/servicekonto/",
+        "/best-practice/",
+        "/dialog/",
+        "/neuigkeiten/",
+        "/netzwerke/",
+    ],
+)
+def test_page_queries_do_not_grow_with_the_content(client, content, url):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for _ in range(3):
+        measure = MeasureFactory(action_field=content["field"])
+        MeasureUpdateFactory(measure=measure)
+        content["project"].measures.add(measure)
+        project = ProjectFactory()
+        project.measures.add(content["measure"])
+        ActionFieldFactory()
+        BestPracticeFactory()
+        EventFactory()
+        NewsPostFactory()
+        NetworkFactory()
+    assert queries() == before
