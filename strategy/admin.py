@@ -1,18 +1,71 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from strategy.models import Page, Section, SeedRecord, Task
+from strategy.models import (
+    ActionField,
+    BestPractice,
+    Event,
+    Measure,
+    MeasureUpdate,
+    Network,
+    NewsPost,
+    Page,
+    Project,
+    PublicationState,
+    PublicationStatus,
+    Section,
+    SeedRecord,
+    Task,
+)
+
+
+class PublicationStateFilter(admin.SimpleListFilter):
+    """Draft, scheduled (published with a future date) or live – what citizens actually see."""
+
+    title = _("Sichtbarkeit")
+    parameter_name = "sichtbarkeit"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(PublicationState.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == PublicationState.DRAFT:
+            return queryset.filter(status=PublicationStatus.DRAFT)
+        if value == PublicationState.SCHEDULED:
+            return queryset.filter(
+                status=PublicationStatus.PUBLISHED, publish_at__gt=timezone.now()
+            )
+        if value == PublicationState.PUBLISHED:
+            return queryset.filter(
+                status=PublicationStatus.PUBLISHED, publish_at__lte=timezone.now()
+            )
+        return queryset
 
 
 class PublishableAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "status", "publish_at", "position", "updated_at"]
-    list_filter = ["status", "publish_at"]
+    """Admin of anything publishable. The history view (simple-history) lists who changed
+    what and when, with each change's old and new values, and reverts to any version."""
+
+    list_display = ["title", "state", "publish_at", "position", "updated_at"]
+    list_filter = [PublicationStateFilter, "status", "publish_at"]
     list_editable = ["position"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "publish_at"
     save_on_top = True
+    publication_fields = ["status", "publish_at", "position"]
+
+    @admin.display(description=_("Sichtbarkeit"))
+    def state(self, obj: Any) -> str:
+        return obj.publication_state.label
 
 
 class SectionInline(admin.StackedInline):
@@ -24,19 +77,19 @@ class SectionInline(admin.StackedInline):
 
 @admin.register(Page)
 class PageAdmin(PublishableAdmin):
-    list_display = ["title", "slug", "status", "publish_at", "position", "updated_at"]
+    list_display = ["title", "slug", "state", "publish_at", "position", "updated_at"]
     search_fields = ["title", "intro", "body", "sections__title", "sections__body"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "intro", "body"]}),
-        (_("Veröffentlichung"), {"fields": ["status", "publish_at", "position"]}),
+        (_("Veröffentlichung"), {"fields": PublishableAdmin.publication_fields}),
     ]
     inlines = [SectionInline]
 
 
 @admin.register(Section)
 class SectionAdmin(PublishableAdmin):
-    list_display = ["title", "page", "status", "publish_at", "position", "updated_at"]
-    list_filter = ["page", "status", "publish_at"]
+    list_display = ["title", "page", "state", "publish_at", "position", "updated_at"]
+    list_filter = ["page", PublicationStateFilter, "publish_at"]
     list_select_related = ["page"]
     autocomplete_fields = ["page"]
 
@@ -44,6 +97,136 @@ class SectionAdmin(PublishableAdmin):
 @admin.register(Task)
 class TaskAdmin(PublishableAdmin):
     pass
+
+
+class ContentItemAdmin(PublishableAdmin):
+    """Strategy content: the fields of the type come between the text and publication."""
+
+    list_filter = [PublicationStateFilter, "is_demo", "publish_at"]
+    search_fields = ["title", "summary", "body"]
+    type_fields: list[str] = []
+    # Links typed without a scheme ("www.paderborn.de") become https:// links.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        fieldsets: list = [(None, {"fields": ["title", "slug", "summary", "body"]})]
+        if self.type_fields:
+            fieldsets.append((self.model._meta.verbose_name, {"fields": self.type_fields}))
+        fieldsets.append(
+            (
+                _("Veröffentlichung"),
+                {"fields": [*PublishableAdmin.publication_fields, "is_demo"]},
+            )
+        )
+        return fieldsets
+
+
+class MeasureInline(admin.TabularInline):
+    """The measures of an action field at a glance; they are edited on their own page."""
+
+    model = Measure
+    extra = 0
+    fields = ["title", "progress", "department", "target_date", "status", "position"]
+    readonly_fields = ["title", "progress", "department", "target_date", "status"]
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ActionField)
+class ActionFieldAdmin(ContentItemAdmin):
+    list_display = ["title", "measure_count", "state", "publish_at", "position", "is_demo"]
+    inlines = [MeasureInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(measure_count=Count("measures"))
+
+    @admin.display(description=_("Maßnahmen"), ordering="measure_count")
+    def measure_count(self, obj: ActionField) -> int:
+        return obj.measure_count
+
+
+class MeasureUpdateInline(admin.StackedInline):
+    model = MeasureUpdate
+    extra = 1
+    fields = ["date", "text"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(ContentItemAdmin):
+    list_display = [
+        "title",
+        "action_field",
+        "progress",
+        "department",
+        "target_date",
+        "state",
+        "position",
+    ]
+    list_filter = [
+        "progress",
+        "action_field",
+        PublicationStateFilter,
+        "is_demo",
+        "target_date",
+    ]
+    list_select_related = ["action_field"]
+    search_fields = ["title", "summary", "body", "department"]
+    autocomplete_fields = ["action_field"]
+    type_fields = ["action_field", "progress", "department", "target_date"]
+    inlines = [MeasureUpdateInline]
+
+
+@admin.register(MeasureUpdate)
+class MeasureUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "date", "updated_at"]
+    list_filter = ["date"]
+    list_select_related = ["measure"]
+    search_fields = ["text", "measure__title"]
+    autocomplete_fields = ["measure"]
+    date_hierarchy = "date"
+
+
+@admin.register(Project)
+class ProjectAdmin(ContentItemAdmin):
+    list_display = ["title", "progress", "is_smart_city", "state", "publish_at", "position"]
+    list_filter = ["progress", "is_smart_city", PublicationStateFilter, "is_demo"]
+    search_fields = ["title", "summary", "body", "partners"]
+    autocomplete_fields = ["measures"]
+    type_fields = ["progress", "is_smart_city", "partners", "measures"]
+
+
+@admin.register(BestPractice)
+class BestPracticeAdmin(ContentItemAdmin):
+    list_display = ["title", "town", "review", "state", "publish_at", "position"]
+    list_filter = ["review", PublicationStateFilter, "is_demo"]
+    search_fields = ["title", "town", "summary", "body", "assessment"]
+    type_fields = ["town", "url", "assessment", "review"]
+
+
+@admin.register(Event)
+class EventAdmin(ContentItemAdmin):
+    list_display = ["title", "starts_at", "ends_at", "location", "state"]
+    list_editable: list[str] = []
+    list_filter = [PublicationStateFilter, "is_demo", "starts_at"]
+    search_fields = ["title", "summary", "body", "location"]
+    date_hierarchy = "starts_at"
+    type_fields = ["starts_at", "ends_at", "location", "online_url", "registration"]
+
+
+@admin.register(NewsPost)
+class NewsPostAdmin(ContentItemAdmin):
+    list_display = ["title", "publish_at", "state", "is_demo"]
+    list_editable: list[str] = []
+
+
+@admin.register(Network)
+class NetworkAdmin(ContentItemAdmin):
+    list_display = ["title", "kind", "state", "position"]
+    list_filter = ["kind", PublicationStateFilter, "is_demo"]
+    type_fields = ["kind", "url"]
 
 
 @admin.register(SeedRecord)

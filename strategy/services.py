@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -23,8 +24,15 @@ class SeedReport:
     kept: list[str] = field(default_factory=list)  # changed or deleted by an editor
 
 
+def _json_value(value: Any) -> str:
+    # Datetimes come back from the database in UTC; compare them as UTC.
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return str(value)
+
+
 def _checksum(values: dict[str, Any]) -> str:
-    payload = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    payload = json.dumps(values, sort_keys=True, default=_json_value, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -43,6 +51,13 @@ def _resolve_lookup(model: type[models.Model], lookup: dict[str, Any]) -> dict[s
         else:
             resolved[name] = value
     return resolved
+
+
+def _content_type(model: type[models.Model]) -> ContentType:
+    # Not get_for_model(): its process-wide cache would keep a content type created in a
+    # rolled-back run (--dry-run) of an auto-created model such as a many-to-many table.
+    opts = model._meta
+    return ContentType.objects.get_or_create(app_label=opts.app_label, model=opts.model_name)[0]
 
 
 def _save(obj: models.Model) -> None:
@@ -70,7 +85,7 @@ def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedRep
                 _save(obj)
                 record = SeedRecord(
                     key=item.key,
-                    content_type=ContentType.objects.get_for_model(item.model),
+                    content_type=_content_type(item.model),
                     object_id=obj.pk,
                     checksum=wanted,
                 )

@@ -6,12 +6,15 @@ everything here is only a starting point that editors change in the admin.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from strategy.models import Page, PublicationStatus, Section, Task
+from strategy.models import NewsPost, Page, PublicationStatus, Section, Task
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,53 @@ def _legal() -> list[SeedItem]:
     ]
 
 
+def _news() -> list[SeedItem]:
+    """The first news post: the announcement of the town's text, in its own sentences."""
+    return [
+        SeedItem(
+            NewsPost,
+            {"slug": "vorstellung-digitalisierungsbeauftragter"},
+            {
+                **PUBLISHED,
+                "title": "Bürgermeister Michael Esken stellt den Digitalisierungsbeauftragten vor",
+                "summary": "Als einen ersten Schritt in Richtung Digitalisierung stellt "
+                "Bürgermeister Michael Esken am 02. April den Digitalisierungsbeauftragten (CDO) "
+                "der neu geschaffenen Stabstelle seinen Fachbereichsleitern vor.",
+                "publish_at": datetime(2026, 4, 2, 9, 0, tzinfo=ZoneInfo("Europe/Berlin")),
+                "body": (
+                    "Auch die Stadt Verl ist in all ihren Handlungsfeldern der Verwaltung von der hohen "
+                    "Dynamik, Vielfalt und Reichweite der digitalen Transformation betroffen und richtet "
+                    "sich entsprechend aus.\n\n"
+                    "Hierzu und als einen ersten Schritt in Richtung Digitalisierung, stellt Bürgermeister "
+                    "Michael Esken am 02. April den Digitalisierungsbeauftragten (CDO) der neu "
+                    "geschaffenen Stabstelle seinen Fachbereichsleitern vor.\n\n"
+                    "Die Verortung innerhalb der Verwaltungsstruktur schafft die notwendige Grundlage um "
+                    "den digitalen Wandel aus verwaltungsübergreifender Perspektive in der Stadt Verl "
+                    "voranzutreiben und zu begleiten."
+                ),
+            },
+        )
+    ]
+
+
 def verl_content() -> list[SeedItem]:
     """The base content, in creation order (pages before their sections)."""
-    return [*_home(), *_tasks(), *_strategy(), *_legal()]
+    return [*_home(), *_tasks(), *_strategy(), *_legal(), *_news()]
+
+
+# --- Demo content ---------------------------------------------------------------------------
+# `load_verl_content --demo` adds the items of every registered source after the base content.
+# The strategy app registers its demo set (strategy/demo_content.py); another app adds its
+# own (e.g. demo comments) from its AppConfig.ready() with `register_demo_content(...)`.
+# Sources run in registration order, so a later app may refer to objects of an earlier one.
+
+_demo_sources: dict[str, Callable[[], list[SeedItem]]] = {}
+
+
+def register_demo_content(name: str, source: Callable[[], list[SeedItem]]) -> None:
+    """Add a source of demo SeedItems; registering a name again replaces its source."""
+    _demo_sources[name] = source
+
+
+def demo_content() -> list[SeedItem]:
+    return [item for source in _demo_sources.values() for item in source()]

@@ -1,9 +1,43 @@
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
-from django.views.generic import DetailView
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView
 
-from strategy.models import Page, Section, Task
+from strategy import opendata
+from strategy.forms import (
+    BestPracticeFilterForm,
+    MeasureFilterForm,
+    NetworkFilterForm,
+    ProjectFilterForm,
+    SearchForm,
+)
+from strategy.ical import events_to_ical
+from strategy.models import (
+    ActionField,
+    BestPractice,
+    Event,
+    Measure,
+    MeasureStatus,
+    MeasureUpdate,
+    Network,
+    NewsPost,
+    Page,
+    Project,
+    PublicationStatus,
+    Section,
+    Task,
+    can_preview,
+)
+from strategy.search import search
+
+SEARCH_PAGE_SIZE = 10
 
 
 class PageDetailView(DetailView):
@@ -35,3 +69,274 @@ class TaskPageView(PageDetailView):
         context = super().get_context_data(**kwargs)
         context["tasks"] = Task.objects.visible_to(self.request.user)
         return context
+
+
+def _published_measures() -> Q:
+    return Q(measures__status=PublicationStatus.PUBLISHED, measures__publish_at__lte=timezone.now())
+
+
+class StrategyPageView(PageDetailView):
+    """The strategy intro with the action fields and how far their measures are."""
+
+    template_name = "strategy/strategy_page.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        published = _published_measures()
+        counts = {
+            f"count_{status}": Count("measures", filter=published & Q(measures__progress=status))
+            for status in MeasureStatus.values
+        }
+        context["action_fields"] = ActionField.objects.published().annotate(
+            measure_count=Count("measures", filter=published), **counts
+        )
+        context["measure_statuses"] = MeasureStatus
+        return context
+
+
+class PublishedDetailView(DetailView):
+    """Detail of published content; staff with view permission also see drafts (preview)."""
+
+    def get_queryset(self) -> QuerySet:
+        return self.model.objects.visible_to(self.request.user)
+
+
+class FilteredListView(ListView):
+    """A paginated list of published content, narrowed by an optional GET filter form.
+
+    An invalid filter value is answered with 400 and the form's German error message.
+    """
+
+    filter_form_class: type[forms.Form] | None = None
+    paginate_by = 20
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.filter_form = self.filter_form_class(request.GET) if self.filter_form_class else None
+        response = super().get(request, *args, **kwargs)
+        if self.filter_form is not None and not self.filter_form.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.get_base_queryset()
+        if self.filter_form is not None and self.filter_form.is_valid():
+            queryset = self.filter_queryset(queryset, self.filter_form.cleaned_data)
+        return queryset
+
+    def get_base_queryset(self) -> QuerySet:
+        return self.model.objects.published()
+
+    def filter_queryset(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
+        return queryset
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        # Page links keep the filter.
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["query_string"] = params.urlencode()
+        return context
+
+
+class ActionFieldDetailView(PublishedDetailView):
+    model = ActionField
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        measures = Measure.objects.visible_to(self.request.user).filter(action_field=self.object)
+        context["measures"] = measures.order_by("position", "title")
+        return context
+
+
+class MeasureListView(FilteredListView):
+    model = Measure
+    filter_form_class = MeasureFilterForm
+    paginate_by = 30
+
+    def get_base_queryset(self) -> QuerySet:
+        return Measure.objects.published().select_related("action_field")
+
+    def filter_queryset(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
+        if data["handlungsfeld"]:
+            queryset = queryset.filter(action_field=data["handlungsfeld"])
+        if data["stand"]:
+            queryset = queryset.filter(progress=data["stand"])
+        ordering = MeasureFilterForm.ORDERINGS.get(data["sortierung"])
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return queryset
+
+
+class MeasureDetailView(PublishedDetailView):
+    model = Measure
+
+    def get_queryset(self) -> QuerySet:
+        user = self.request.user
+        updates = MeasureUpdate.objects.all()
+        if not can_preview(user, Measure):
+            updates = updates.filter(date__lte=timezone.localdate())
+        return (
+            super()
+            .get_queryset()
+            .select_related("action_field")
+            .prefetch_related(
+                Prefetch("updates", queryset=updates, to_attr="visible_updates"),
+                Prefetch(
+                    "projects",
+                    queryset=Project.objects.visible_to(user),
+                    to_attr="visible_projects",
+                ),
+            )
+        )
+
+
+class ProjectListView(FilteredListView):
+    model = Project
+    filter_form_class = ProjectFilterForm
+
+    def filter_queryset(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
+        if data["stand"]:
+            queryset = queryset.filter(progress=data["stand"])
+        if data["smart_city"]:
+            queryset = queryset.filter(is_smart_city=True)
+        return queryset
+
+
+class ProjectDetailView(PublishedDetailView):
+    model = Project
+
+    def get_queryset(self) -> QuerySet:
+        measures = Measure.objects.visible_to(self.request.user).select_related("action_field")
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("measures", queryset=measures, to_attr="visible_measures"))
+        )
+
+
+class BestPracticeListView(FilteredListView):
+    model = BestPractice
+    filter_form_class = BestPracticeFilterForm
+
+    def filter_queryset(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
+        if data["stand"]:
+            queryset = queryset.filter(review=data["stand"])
+        return queryset
+
+
+class BestPracticeDetailView(PublishedDetailView):
+    model = BestPractice
+
+
+class EventListView(FilteredListView):
+    """Upcoming Dialogangebote, soonest first; the archive lists past ones, latest first."""
+
+    model = Event
+    past = False
+
+    def get_base_queryset(self) -> QuerySet:
+        events = Event.objects.published()
+        return events.past() if self.past else events.upcoming()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["past"] = self.past
+        return context
+
+
+class EventDetailView(PublishedDetailView):
+    model = Event
+
+
+class NewsListView(FilteredListView):
+    model = NewsPost
+    paginate_by = 10
+
+
+class NewsDetailView(PublishedDetailView):
+    model = NewsPost
+
+
+class NetworkListView(FilteredListView):
+    model = Network
+    filter_form_class = NetworkFilterForm
+    paginate_by = 50
+
+    def filter_queryset(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
+        if data["art"]:
+            queryset = queryset.filter(kind=data["art"])
+        return queryset
+
+
+class NetworkDetailView(PublishedDetailView):
+    model = Network
+
+
+@require_GET
+def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """One Dialogangebot as an iCalendar file, to add it to one's own calendar."""
+    event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
+    response = HttpResponse(
+        events_to_ical([event], request=request), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+@require_GET
+def event_calendar(request: HttpRequest) -> HttpResponse:
+    """All published Dialogangebote as a calendar feed to subscribe to."""
+    events = Event.objects.published().order_by("starts_at")
+    body = events_to_ical(events, request=request, name=gettext("Dialogangebote – Stadt Verl"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+def _license_link(response: HttpResponse) -> HttpResponse:
+    # RFC 4946: the licence of the data travels with the response, also for the CSV.
+    response["Link"] = f'<{opendata.LICENSE["url"]}>; rel="license"'
+    return response
+
+
+@require_GET
+def strategy_data_json(request: HttpRequest) -> JsonResponse:
+    data = opendata.strategy_data(request=request)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return _license_link(response)
+
+
+@require_GET
+def strategy_data_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        opendata.strategy_csv(request=request), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="verl-strategie-massnahmen.csv"'
+    return _license_link(response)
+
+
+@require_GET
+def strategy_data_schema(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(
+        opendata.SCHEMA_PATH.read_bytes(), content_type="application/schema+json; charset=utf-8"
+    )
+
+
+@require_GET
+def search_view(request: HttpRequest) -> HttpResponse:
+    """Full-text search across everything registered in strategy.search."""
+    form = SearchForm(request.GET)
+    context: dict[str, Any] = {"form": form, "query": "", "page_obj": None}
+    status = 200
+    if not form.is_valid():
+        status = 400
+    elif form.cleaned_data["q"].strip():
+        context["query"] = form.cleaned_data["q"].strip()
+        results = search(context["query"])
+        context["words"] = results.words
+        page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page_obj"] = page_obj
+        context["results"] = page_obj.object_list
+        params = request.GET.copy()
+        params.pop("page", None)
+        context["query_string"] = params.urlencode()
+    return render(request, "strategy/search.html", context, status=status)

@@ -19,6 +19,11 @@ def verl_content(db: None) -> None:
 
 
 @pytest.fixture
+def verl_demo_content(db: None) -> None:
+    call_command("load_verl_content", "--demo", verbosity=0)
+
+
+@pytest.fixture
 def superuser(db: None):
     return get_user_model().objects.create_superuser(
         username="admin", email="admin@verl.example", password="pw-for-tests-only"

@@ -1,9 +1,14 @@
+from datetime import timedelta
+
 import pytest
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
-from strategy.models import Page
+from strategy.models import Measure, NewsPost, Page, Project
+from tests.strategy.factories import MeasureFactory, NewsPostFactory, ProjectFactory
 
 
 def admin_url(model, action: str, *args) -> str:
@@ -11,7 +16,7 @@ def admin_url(model, action: str, *args) -> str:
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{action}", args=args)
 
 
-@pytest.mark.usefixtures("verl_content")
+@pytest.mark.usefixtures("verl_demo_content")
 def test_every_admin_page_loads_for_staff(admin_client, superuser, rf):
     request = rf.get("/")
     request.user = superuser
@@ -52,3 +57,95 @@ def test_page_changelist_searches_and_filters(admin_client):
 def test_admin_requires_staff(client):
     response = client.get(admin_url(Page, "changelist"))
     assert response.status_code == 302
+
+
+def form_data(form) -> dict:
+    """What a browser would post back for an admin form as it was rendered."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if isinstance(field, forms.SplitDateTimeField):
+            value = timezone.localtime(value)
+            data[f"{name}_0"] = value.date().isoformat()
+            data[f"{name}_1"] = value.time().isoformat()
+        elif isinstance(field, forms.ModelMultipleChoiceField):
+            data[name] = [obj.pk for obj in value or []]
+        elif isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    return data
+
+
+@pytest.mark.django_db
+def test_changes_are_recorded_with_user_and_diff_and_can_be_reverted(admin_client, superuser):
+    measure = MeasureFactory(title="E-Akte", slug="e-akte", progress="planned")
+    change_url = admin_url(Measure, "change", measure.pk)
+    form = admin_client.get(change_url).context["adminform"].form
+    data = form_data(form) | {
+        "title": "E-Akte für alle",
+        "progress": "in_progress",
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    measure.refresh_from_db()
+    assert (measure.title, measure.progress) == ("E-Akte für alle", "in_progress")
+
+    latest = measure.history.first()
+    assert latest.history_user == superuser
+    assert latest.history_type == "~"
+    delta = latest.diff_against(latest.prev_record)
+    assert set(delta.changed_fields) == {"title", "progress"}
+
+    history = admin_client.get(admin_url(Measure, "history", measure.pk)).content.decode()
+    assert "admin" in history
+    assert "E-Akte für alle" in history
+    assert "&rarr;" in history  # old → new per changed field
+
+    original = measure.history.last()
+    revert_url = reverse(
+        "admin:strategy_measure_simple_history", args=[measure.pk, original.history_id]
+    )
+    revert_form = admin_client.get(revert_url).context["adminform"].form
+    assert revert_form.initial["title"] == "E-Akte"
+    response = admin_client.post(revert_url, form_data(revert_form))
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert (measure.title, measure.progress) == ("E-Akte", "planned")
+    assert measure.history.count() == 3
+    assert measure.history.first().history_user == superuser
+
+
+@pytest.mark.django_db
+def test_linking_measures_to_a_project_is_recorded(admin_client):
+    project = ProjectFactory(title="Servicekonto")
+    measure = MeasureFactory(title="Onlinedienste")
+    change_url = admin_url(Project, "change", project.pk)
+    data = form_data(admin_client.get(change_url).context["adminform"].form)
+    data["measures"] = [measure.pk]
+    assert admin_client.post(change_url, data).status_code == 302
+    latest = project.history.first()
+    delta = latest.diff_against(latest.prev_record)
+    assert "measures" in delta.changed_fields
+    assert [row.measure_id for row in latest.measures.all()] == [measure.pk]
+
+
+@pytest.mark.django_db
+def test_publication_state_filter_tells_scheduled_from_published(admin_client):
+    NewsPostFactory(title="Live-Meldung")
+    NewsPostFactory(title="Geplante Meldung", publish_at=timezone.now() + timedelta(days=2))
+    NewsPostFactory(title="Entwurfsmeldung", status="draft")
+    url = admin_url(NewsPost, "changelist")
+    for state, expected in [
+        ("scheduled", "Geplante Meldung"),
+        ("published", "Live-Meldung"),
+        ("draft", "Entwurfsmeldung"),
+    ]:
+        html = admin_client.get(url, {"sichtbarkeit": state}).content.decode()
+        shown = {t for t in ("Live-Meldung", "Geplante Meldung", "Entwurfsmeldung") if t in html}
+        assert shown == {expected}, state
+    html = admin_client.get(url).content.decode()
+    assert "Geplant" in html

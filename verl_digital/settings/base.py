@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "django.contrib.postgres",
     "simple_history",
     "captcha",
     "django_tasks",

@@ -1,4 +1,5 @@
-"""Load the Verl content (the CDO page, tasks, strategy intro, legal pages) into the database.
+"""Load the Verl content (the CDO page, tasks, strategy intro, legal pages, the first news
+post) into the database; with --demo also the demo set of every registered source.
 
 Idempotent: a second run changes nothing, and content an editor changed or deleted in the
 admin is left alone.
@@ -9,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from strategy.services import content_seed
-from strategy.verl_content import verl_content
+from strategy.verl_content import demo_content, verl_content
 
 
 class Command(BaseCommand):
@@ -19,9 +20,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Show what would change without saving it."
         )
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Also load the demo set (marked 'Beispiel' on the site) so the site looks real.",
+        )
 
-    def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
-        report = content_seed(items=verl_content(), dry_run=dry_run)
+    def handle(self, *args: Any, dry_run: bool = False, demo: bool = False, **options: Any) -> None:
+        items = verl_content() + (demo_content() if demo else [])
+        report = content_seed(items=items, dry_run=dry_run)
         if options["verbosity"] >= 2:
             for label, keys in [
                 ("created", report.created),

@@ -1,0 +1,83 @@
+"""Atom feeds of news, events and measure updates (django.contrib.syndication)."""
+
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from strategy.markdown import render_markdown
+from strategy.models import ContentItem, Event, MeasureUpdate, NewsPost
+
+FEED_LENGTH = 50
+
+
+class ContentFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = _("Stadt Verl – Stabsstelle Digitalisierung")
+
+    def item_title(self, item: ContentItem) -> str:
+        return str(item)
+
+    def item_description(self, item: ContentItem) -> str:
+        return render_markdown(item.teaser)
+
+    def item_pubdate(self, item: ContentItem) -> datetime:
+        return item.publish_at
+
+    def item_updateddate(self, item: ContentItem) -> datetime:
+        return max(item.updated_at, item.publish_at)
+
+
+class NewsFeed(ContentFeed):
+    title = _("Neuigkeiten – Digitalisierung in Verl")
+    subtitle = _("Neuigkeiten des Digitalisierungsbeauftragten der Stadt Verl")
+    link = reverse_lazy("strategy:news_list")
+
+    def items(self) -> QuerySet[NewsPost]:
+        return NewsPost.objects.published()[:FEED_LENGTH]
+
+    def item_description(self, item: NewsPost) -> str:
+        return render_markdown(item.body or item.summary)
+
+
+class EventFeed(ContentFeed):
+    title = _("Dialogangebote – Digitalisierung in Verl")
+    subtitle = _("Veranstaltungen und Beteiligungsangebote zur Digitalisierung in Verl")
+    link = reverse_lazy("strategy:event_list")
+
+    def items(self) -> QuerySet[Event]:
+        return Event.objects.published().order_by("-publish_at", "-pk")[:FEED_LENGTH]
+
+    def item_title(self, item: Event) -> str:
+        starts = timezone.localtime(item.starts_at)
+        return f"{starts:%d.%m.%Y}: {item.title}"
+
+
+class MeasureUpdateFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = _("Stadt Verl – Stabsstelle Digitalisierung")
+    title = _("Fortschritt der Maßnahmen – Digitalisierung in Verl")
+    subtitle = _("Neue Notizen zum Umsetzungsstand der Maßnahmen der Digitalisierungsstrategie")
+    link = reverse_lazy("strategy:measure_list")
+
+    def items(self) -> QuerySet[MeasureUpdate]:
+        return MeasureUpdate.objects.published().select_related("measure")[:FEED_LENGTH]
+
+    def item_title(self, item: MeasureUpdate) -> str:
+        return f"{item.measure.title} ({item.measure.get_progress_display()})"
+
+    def item_description(self, item: MeasureUpdate) -> str:
+        return render_markdown(item.text)
+
+    def item_pubdate(self, item: MeasureUpdate) -> datetime:
+        return timezone.make_aware(datetime.combine(item.date, time(0, 0)))
+
+    def item_updateddate(self, item: MeasureUpdate) -> datetime:
+        return max(item.updated_at, self.item_pubdate(item))
+
+    def item_link(self, item: MeasureUpdate) -> str:
+        return item.get_absolute_url()

@@ -1,0 +1,93 @@
+"""What the strategy app contributes to the site search (see strategy/search.py)."""
+
+from django.contrib.postgres.search import SearchVector
+from django.db.models import TextField, Value
+from django.db.models.functions import Concat
+
+from strategy.models import (
+    ActionField,
+    BestPractice,
+    Event,
+    Measure,
+    MeasureUpdate,
+    Network,
+    NewsPost,
+    Page,
+    Project,
+    Section,
+    Task,
+)
+from strategy.search import CONFIG, SearchProvider
+
+
+def _text(*names: str) -> Concat:
+    """Fields joined by line breaks, as the text a snippet is taken from."""
+    parts: list = []
+    for name in names:
+        parts += [name, Value("\n")]
+    return Concat(*parts[:-1], output_field=TextField())
+
+
+def _content(model, **kwargs) -> SearchProvider:
+    """A ContentItem model: stored search vector, snippet from summary and text."""
+    kwargs.setdefault("snippet", _text("summary", "body"))
+    return SearchProvider(
+        key=model._meta.label_lower,
+        label=model._meta.verbose_name,
+        queryset=lambda: model.objects.published(),
+        **kwargs,
+    )
+
+
+def strategy_providers() -> list[SearchProvider]:
+    # Pages, sections, tasks and notes are few and short, so their vectors are computed
+    # at query time rather than stored.
+    return [
+        SearchProvider(
+            key="strategy.page",
+            label=Page._meta.verbose_name,
+            queryset=lambda: Page.objects.published(),
+            vector=SearchVector("title", weight="A", config=CONFIG)
+            + SearchVector("intro", weight="B", config=CONFIG)
+            + SearchVector("body", weight="C", config=CONFIG),
+            snippet=_text("intro", "body"),
+        ),
+        SearchProvider(
+            key="strategy.section",
+            label=Section._meta.verbose_name,
+            queryset=lambda: (
+                Section.objects.published()
+                .filter(page__in=Page.objects.published())
+                .select_related("page")
+            ),
+            vector=SearchVector("title", weight="A", config=CONFIG)
+            + SearchVector("body", weight="C", config=CONFIG),
+            title=lambda section: f"{section.page.title}: {section.title}",
+        ),
+        SearchProvider(
+            key="strategy.task",
+            label=Task._meta.verbose_name,
+            queryset=lambda: Task.objects.published(),
+            vector=SearchVector("title", weight="A", config=CONFIG)
+            + SearchVector("body", weight="C", config=CONFIG),
+            snippet=_text("title", "body"),
+        ),
+        _content(ActionField),
+        _content(Measure, date_field="updated_at"),
+        SearchProvider(
+            key="strategy.measureupdate",
+            label=MeasureUpdate._meta.verbose_name,
+            queryset=lambda: MeasureUpdate.objects.published().select_related("measure"),
+            vector=SearchVector("measure__title", weight="A", config=CONFIG)
+            + SearchVector("text", weight="C", config=CONFIG),
+            snippet="text",
+            title_field="measure__title",
+            date_field="date",
+            title=lambda update: update.measure.title,
+        ),
+        _content(Project),
+        _content(BestPractice, snippet=_text("summary", "body", "assessment")),
+        _content(Event, date_field="starts_at"),
+        _content(NewsPost, date_field="publish_at"),
+        _content(Network),
+    ]
