@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -507,20 +508,24 @@ def _next_digest_at(now: Any) -> Any:
     return max(now, last + timedelta(seconds=settings.MODERATION_NOTIFY_INTERVAL))
 
 
-def moderators_notify_schedule() -> None:
-    """Make sure a digest for the moderators is scheduled; called after a new item commits.
+def _enqueue_digest(*, now: Any, run_after: Any) -> None:
+    """Enqueue the digest task; a later run is enqueued once, marked in the cache until then.
 
-    The cache marker lives exactly until the scheduled run, so items arriving meanwhile join
-    that digest; the digest itself checks the interval again, so a duplicate run is harmless.
+    A due digest is always enqueued: a marker outliving a run that has already taken its
+    list would leave newer items waiting. Surplus runs find nothing new and send nothing.
     """
     from feedback.tasks import notify_moderators
 
-    now = timezone.now()
-    run_after = _next_digest_at(now)
-    wait = max(1, int((run_after - now).total_seconds()))
-    if not cache.add(DIGEST_MARKER, True, timeout=wait):
+    wait = math.ceil((run_after - now).total_seconds())
+    if wait > 0 and not cache.add(DIGEST_MARKER, True, timeout=wait):
         return
     notify_moderators.using(run_after=run_after).enqueue()
+
+
+def moderators_notify_schedule() -> None:
+    """Make sure a digest for the moderators is scheduled; called after a new item commits."""
+    now = timezone.now()
+    _enqueue_digest(now=now, run_after=_next_digest_at(now))
 
 
 @transaction.atomic
@@ -529,8 +534,6 @@ def moderators_notify() -> str:
 
     Runs in the background worker; at most one digest per `MODERATION_NOTIFY_INTERVAL`.
     """
-    from feedback.tasks import notify_moderators
-
     now = timezone.now()
     comments = Comment.objects.awaiting_digest()
     reports = CommentReport.objects.awaiting_digest()
@@ -538,7 +541,7 @@ def moderators_notify() -> str:
         return "nothing"
     due = _next_digest_at(now)
     if due > now:
-        notify_moderators.using(run_after=due).enqueue()
+        _enqueue_digest(now=now, run_after=due)
         return "deferred"
     comment_ids = list(
         comments.select_for_update(skip_locked=True)
