@@ -387,9 +387,6 @@ class CommentAdmin(admin.ModelAdmin):
             messages.error(request, " ".join(error.messages))
         obj.refresh_from_db()
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """The inlines are read-only logs; nothing to save."""
-
     # --- Bulk actions ---------------------------------------------------------------------
 
     @admin.action(description=_("Ausgewählte Kommentare freigeben"), permissions=["change"])
