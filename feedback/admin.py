@@ -252,6 +252,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     # --- Display ------------------------------------------------------------------------
 
+    def view_on_site(self, comment: Comment) -> str | None:
+        # Only a public comment has a place on the site; the others would be a 404.
+        return comment.get_absolute_url() if comment.is_public else None
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("target")
 

@@ -29,6 +29,10 @@ def test_account_pages_are_german_and_in_the_sites_layout(client, url):
     assert html.count("<h1") == 1
     for english in ("Sign In", "Sign Up", "Password Reset", "Menu:"):
         assert english not in html
+    # The site says "Sie"; allauth's own German catalog says "du" (see locale/de).
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert not re.search(r"\b(du|Du|dein\w*|Dein\w*|dich|dir|Dir)\b", text)
+    assert re.search(r"\b(Sie|Ihre?)\b", text)
 
 
 def test_sign_up_verify_the_address_and_sign_in(
