@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from feedback.tasks import send_email
 
@@ -36,3 +38,16 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             robust=True,
         )
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, saying that the user name is what others see with one's comments."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("Öffentlicher Name")
+        username.help_text = _(
+            "Erscheint bei Ihren Kommentaren. Sie können auch einen Spitznamen wählen."
+        )
+        username.widget.attrs.pop("placeholder", None)

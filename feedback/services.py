@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -383,7 +384,8 @@ def comment_report(
     open_reports = CommentReport.objects.filter(comment=comment).open().count()
     if open_reports >= settings.COMMENT_REPORT_THRESHOLD:
         comment.hidden_at = timezone.now()
-        comment.save(update_fields=["hidden_at", "updated_at"])
+        comment.full_clean()
+        comment.save()
         _log(
             comment=comment,
             step=ModerationStep.HIDE,
@@ -410,11 +412,10 @@ def confirmation_email(token: str) -> str:
 
 
 def _verified_account_email(user: Any, email: str) -> bool:
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
+@transaction.atomic
 def address_request_confirmation(*, email: str, user: Any = None) -> bool:
     """Ask an address to confirm itself before it gets any update; True if a mail is queued.
 
@@ -474,8 +475,6 @@ def account_delete(*, user: Any) -> int:
 
     Returns the number of comments anonymized.
     """
-    from allauth.account.models import EmailAddress
-
     addresses = {normalize_email(user.email)} if user.email else set()
     addresses |= {
         normalize_email(e)

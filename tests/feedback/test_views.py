@@ -432,3 +432,17 @@ def test_the_whole_mail_loop_through_a_real_smtp_server(
     assert Client(enforce_csrf_checks=True).post(unsubscribe).status_code == 200
     assert ConfirmedAddress.objects.get().notify is False
     assert len(mail.outbox) == 0  # everything went through SMTP
+
+
+def test_reports_are_rate_limited_too(client, cdo_page, settings):
+    settings.COMMENT_REPORT_RATE_LIMIT = (1, 3600)
+    first, second = ApprovedCommentFactory.create_batch(2, target=cdo_page)
+    url = reverse("feedback:comment_report", args=[first.pk])
+    assert client.post(url, {"reason": "spam", **solved_captcha()}).status_code == 302
+    url = reverse("feedback:comment_report", args=[second.pk])
+    response = client.post(url, {"reason": "other", "note": "Mein Hinweis", **solved_captcha()})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Mein Hinweis</textarea>" in html
+    assert re.search(r'value="other"[^>]*checked', html)
+    assert CommentReport.objects.count() == 1

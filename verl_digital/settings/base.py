@@ -118,6 +118,7 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "feedback.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "feedback.accounts.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 # The user name is the name shown with a citizen's comments.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
