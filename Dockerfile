@@ -18,6 +18,7 @@ RUN pip install -c constraints.txt .
 
 COPY manage.py ./
 COPY templates ./templates
+COPY locale ./locale
 COPY static ./static
 
 # collectstatic needs settings but no database: a throwaway key and an unused URL suffice.

@@ -22,6 +22,8 @@ install: $(STAMP) $(AXE)
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_roles
+	$(BIN)/python manage.py load_rejection_reasons
 	$(BIN)/python manage.py load_verl_content
 	$(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -4,7 +4,11 @@ from typing import Any
 
 from captcha.fields import CaptchaField
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from feedback.models import ReportReason
+from feedback.validators import validate_link_count
 
 
 class HoneypotInput(forms.TextInput):
@@ -44,3 +48,115 @@ class SpamProtectionMixin(forms.Form):
         if self.cleaned_data.get(self.HONEYPOT):
             raise forms.ValidationError(_("Dieses Feld muss leer bleiben."), code="honeypot")
         return ""
+
+
+class CommentForm(SpamProtectionMixin):
+    """A comment or reply. Guests give a name and solve a captcha; accounts are spared both."""
+
+    author_name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Wird mit Ihrem Kommentar veröffentlicht. Ein Vorname oder Kürzel genügt."),
+        error_messages={"required": _("Bitte geben Sie einen Namen an.")},
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    author_email = forms.EmailField(
+        label=_("E-Mail-Adresse (freiwillig)"),
+        required=False,
+        help_text=_(
+            "Wird nicht veröffentlicht. Nur nötig, wenn Sie benachrichtigt werden möchten."
+        ),
+        error_messages={"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    notify = forms.BooleanField(
+        label=_(
+            "Bitte benachrichtigen Sie mich per E-Mail, wenn mein Kommentar freigegeben, "
+            "abgelehnt oder beantwortet wird."
+        ),
+        required=False,
+    )
+    text = forms.CharField(
+        label=_("Ihr Kommentar"),
+        max_length=settings.COMMENT_MAX_LENGTH,
+        validators=[validate_link_count],
+        error_messages={
+            "required": _("Bitte schreiben Sie Ihren Kommentar."),
+            "max_length": _(
+                "Ihr Kommentar ist zu lang: höchstens %(limit_value)d Zeichen, Sie haben "
+                "%(show_value)d geschrieben."
+            ),
+        },
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "Ich habe die Datenschutzerklärung gelesen und bin mit der Verarbeitung meiner Angaben einverstanden."
+        ),
+        error_messages={
+            "required": _("Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu."),
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["text"].help_text = _(
+            "Höchstens %(max)d Zeichen und %(links)d Links. Nur Text, keine Formatierung."
+        ) % {"max": settings.COMMENT_MAX_LENGTH, "links": settings.COMMENT_MAX_LINKS}
+        if user is not None and user.is_authenticated:
+            self.fields["author_name"].required = False
+            self.fields["author_name"].initial = user.get_full_name() or user.get_username()
+            self.fields["author_email"].initial = user.email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if (
+            cleaned.get("notify")
+            and not cleaned.get("author_email")
+            and "author_email" not in self.errors
+        ):
+            self.add_error(
+                "author_email", _("Für eine Benachrichtigung brauchen wir Ihre E-Mail-Adresse.")
+            )
+        return cleaned
+
+
+class ReportForm(SpamProtectionMixin):
+    reason = forms.ChoiceField(
+        label=_("Warum melden Sie diesen Beitrag?"),
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie einen Grund.")},
+    )
+    note = forms.CharField(
+        label=_("Erläuterung (freiwillig)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Ihr Passwort"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Bitte geben Sie zur Bestätigung Ihr Passwort ein.")},
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Ja, mein Konto soll gelöscht werden. Meine Kommentare bleiben unter dem Namen "
+            "„gelöschtes Konto“ stehen."
+        ),
+        error_messages={"required": _("Bitte bestätigen Sie die Löschung.")},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort ist nicht korrekt."), code="password")
+        return password

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,12 +41,23 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def client_fingerprint(request: HttpRequest) -> str:
+def client_fingerprint(request: HttpRequest, *, day: date | None = None) -> str:
     """A keyed hash of the client's address; the key changes every day."""
     address = client_address(request)
-    day = timezone.now().date().isoformat()
-    key = hmac.new(settings.SECRET_KEY.encode(), f"ratelimit:{day}".encode(), hashlib.sha256)
+    day = day or timezone.now().date()
+    key = hmac.new(
+        settings.SECRET_KEY.encode(), f"ratelimit:{day.isoformat()}".encode(), hashlib.sha256
+    )
     return hmac.new(key.digest(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def recent_client_fingerprints(request: HttpRequest) -> tuple[str, str]:
+    """Today's and yesterday's fingerprint: checks spanning 24 hours must see both."""
+    today = timezone.now().date()
+    return (
+        client_fingerprint(request, day=today),
+        client_fingerprint(request, day=today - timedelta(days=1)),
+    )
 
 
 def address_fingerprint(email: str) -> str:

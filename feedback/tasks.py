@@ -63,3 +63,12 @@ def send_email(
         logger.warning("mail to %s failed (attempt %d), retry in %s: %s", to, attempt, delay, error)
         return "retry"
     return "sent"
+
+
+@task()
+def notify_moderators() -> str:
+    """Mail the moderators the new pending comments and reports (see `moderators_notify`)."""
+    # Imported here: the services module enqueues this task, so it imports this module.
+    from feedback.services import moderators_notify
+
+    return moderators_notify()

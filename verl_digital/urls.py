@@ -14,6 +14,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("captcha/", include("captcha.urls")),
+    path("", include("feedback.urls")),
+    path("konto/", include("allauth.urls")),
     path("", include("strategy.urls")),
 ]
 

@@ -3,11 +3,12 @@
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -38,13 +39,32 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Open pages in fresh browser contexts, all closed after the test.
+
+    Closing them also closes their keep-alive connections to the live server, whose
+    request threads would otherwise hold database sessions past the test database's end.
+    """
+    contexts: list[BrowserContext] = []
+
+    def open_page(**options: Any) -> Page:
+        context = browser.new_context(
+            **{"locale": "de-DE", "timezone_id": "Europe/Berlin", **options}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Page]) -> Page:
     # bypass_csp lets the test inject axe-core; the site's own CSP forbids inline scripts.
-    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    return new_page(bypass_csp=True)
 
 
 def axe_violations(page: Page) -> list[dict]:

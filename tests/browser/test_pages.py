@@ -30,29 +30,25 @@ def test_every_request_goes_to_the_own_origin(page, live_server):
 
 
 @pytest.mark.parametrize("width", [320, 640])
-def test_no_page_scrolls_sideways_on_a_narrow_screen(browser, live_server, width):
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
+def test_no_page_scrolls_sideways_on_a_narrow_screen(new_page, live_server, width):
+    page = new_page(viewport={"width": width, "height": 800})
     for path in ALL_PAGES:
         page.goto(live_server.url + path)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
-    context.close()
 
 
-def test_no_page_scrolls_sideways_at_200_percent_zoom(browser, live_server):
+def test_no_page_scrolls_sideways_at_200_percent_zoom(new_page, live_server):
     # 200 % zoom of a 1280 px window lays out like a 640 px viewport at device scale 2.
-    context = browser.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2)
-    page = context.new_page()
+    page = new_page(viewport={"width": 640, "height": 400}, device_scale_factor=2)
     for path in ALL_PAGES:
         page.goto(live_server.url + path)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, path
-    context.close()
 
 
 def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, live_server):
@@ -65,11 +61,9 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, live_serv
     assert page.evaluate("document.activeElement.id") == "inhalt"
 
 
-def test_pages_work_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_pages_work_without_javascript(new_page, live_server):
+    page = new_page(java_script_enabled=False)
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text().startswith("Der Digitalisierungsbeauftragte")
     page.get_by_role("link", name="Aufgaben").first.click()
     assert page.url.endswith("/aufgaben/")
-    context.close()

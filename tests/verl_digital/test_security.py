@@ -18,6 +18,13 @@ def test_security_headers_on_pages(client):
 
 
 @pytest.mark.usefixtures("verl_content")
-def test_anonymous_readers_get_no_cookies(client):
-    response = client.get("/")
-    assert response.cookies == {}
+def test_anonymous_readers_get_no_cookies_where_no_form_is_shown(client):
+    assert client.get("/projekte/").cookies == {}
+
+
+@pytest.mark.usefixtures("verl_content")
+def test_pages_with_a_form_set_only_the_csrf_cookie(client):
+    cookies = client.get("/").cookies
+    assert set(cookies) == {"csrftoken"}
+    assert cookies["csrftoken"]["samesite"] == "Lax"
+    assert cookies["csrftoken"]["httponly"]

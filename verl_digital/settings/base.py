@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "simple_history",
     "captcha",
+    "allauth",
+    "allauth.account",
     "django_tasks",
     "django_tasks_db",
     "verl_digital",
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -112,13 +115,59 @@ CAPTCHA_IMAGE_SIZE = (160, 50)
 CAPTCHA_LETTER_ROTATION = (-20, 20)
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 
-# --- Authentication ---------------------------------------------------------------------
+# --- Authentication and accounts (django-allauth under /konto/) -------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "feedback.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "feedback.accounts.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+# The user name is the name shown with a citizen's comments.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "homepage"
+# Password resets for unknown addresses send nothing, so the form cannot mail strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadt Verl] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+
+# --- Comments and moderation (feedback) -------------------------------------------------
+def _rate(value: str) -> tuple[int, int]:
+    """ "5/600" -> (5, 600): at most 5 events per 600 seconds."""
+    count, _slash, seconds = value.partition("/")
+    return int(count), int(seconds)
+
+
+# Comments (and replies) one client may send: count per seconds; shared through the cache.
+COMMENT_RATE_LIMIT = _rate(env.str("COMMENT_RATE_LIMIT", default="5/600"))
+# Reports ("Beitrag melden") one client may send.
+COMMENT_REPORT_RATE_LIMIT = _rate(env.str("COMMENT_REPORT_RATE_LIMIT", default="10/3600"))
+# Open reports that hide a comment until a moderator has reviewed it.
+COMMENT_REPORT_THRESHOLD = env.int("COMMENT_REPORT_THRESHOLD", default=3)
+COMMENT_MAX_LENGTH = 5000
+COMMENT_MAX_LINKS = 3
+COMMENTS_PER_PAGE = 50
+# Signed-in authors whose earlier comments were all approved are published at once.
+COMMENTS_TRUST_APPROVED_AUTHORS = env.bool("COMMENTS_TRUST_APPROVED_AUTHORS", default=False)
+# Seconds between two mails to the moderators about new comments and reports.
+MODERATION_NOTIFY_INTERVAL = env.int("MODERATION_NOTIFY_INTERVAL", default=900)
+# Confirmation mails one unconfirmed address may receive per day.
+CONFIRMATION_MAILS_PER_DAY = env.int("CONFIRMATION_MAILS_PER_DAY", default=3)
+# Stored with every comment's consent; raise it when the privacy policy changes.
+PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2025-01")
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "de"

@@ -1,0 +1,53 @@
+"""django-allauth wired into the site: its mails go through the background worker too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from feedback.tasks import send_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render allauth's mail as usual, but send it from the worker, never in the request."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **context,
+            },
+        )
+        transaction.on_commit(
+            lambda: send_email.enqueue(
+                subject=message.subject,
+                body=message.body,
+                to=list(message.to),
+                from_email=message.from_email,
+                headers=dict(message.extra_headers),
+            ),
+            robust=True,
+        )
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, saying that the user name is what others see with one's comments."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("Öffentlicher Name")
+        username.help_text = _(
+            "Erscheint bei Ihren Kommentaren. Sie können auch einen Spitznamen wählen."
+        )
+        username.widget.attrs.pop("placeholder", None)

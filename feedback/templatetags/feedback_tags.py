@@ -1,0 +1,81 @@
+"""Comments under any published content item: `{% load feedback_tags %}{% comments_for page %}`.
+
+Content templates use the tag, so the strategy app never imports feedback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Model, Prefetch
+from django.forms import BoundField
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from feedback.forms import CommentForm
+from feedback.models import Comment
+from feedback.text import render_comment_text
+
+register = template.Library()
+
+PAGE_PARAMETER = "kommentare"
+
+
+@register.inclusion_tag("feedback/includes/comments.html", takes_context=True)
+def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
+    """The approved comments (oldest first, 50 a page), their replies, and the form."""
+    request = context["request"]
+    content_type = ContentType.objects.get_for_model(target)
+    public = Comment.objects.public().filter(content_type=content_type, object_id=target.pk)
+    top_level = public.top_level().prefetch_related(
+        Prefetch(
+            "replies",
+            queryset=Comment.objects.shown().order_by("created_at", "id"),
+            to_attr="public_replies",
+        )
+    )
+    page = Paginator(top_level, settings.COMMENTS_PER_PAGE).get_page(
+        request.GET.get(PAGE_PARAMETER)
+    )
+    is_published = getattr(target, "is_published", False)
+    return {
+        "request": request,
+        "user": request.user,
+        "target": target,
+        "count": public.count(),
+        "page": page,
+        "page_parameter": PAGE_PARAMETER,
+        "messages": context.get("messages"),
+        "is_published": is_published,
+        "form": CommentForm(user=request.user) if is_published else None,
+        "form_action": reverse(
+            "feedback:comment_create",
+            kwargs={"content_type_id": content_type.pk, "object_id": target.pk},
+        ),
+    }
+
+
+@register.filter
+def comment_text(text: str) -> SafeString:
+    """A citizen's plain text as safe HTML: paragraphs and nofollow links, nothing else."""
+    return render_comment_text(text or "")
+
+
+@register.filter
+def described(field: BoundField) -> SafeString:
+    """The field's widget, tied to its help text and error message for screen readers."""
+    widget_id = field.id_for_label
+    described_by = []
+    attrs: dict[str, str] = {}
+    if field.help_text:
+        described_by.append(f"{widget_id}_helptext")
+    if field.errors:
+        described_by.append(f"{widget_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)

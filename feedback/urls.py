@@ -1,0 +1,23 @@
+from django.urls import path
+
+from feedback import views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path(
+        "kommentare/neu/<int:content_type_id>/<int:object_id>/",
+        views.comment_create,
+        name="comment_create",
+    ),
+    path("kommentare/<int:pk>/", views.comment_permalink, name="comment"),
+    path("kommentare/<int:pk>/antworten/", views.comment_reply, name="comment_reply"),
+    path("kommentare/<int:pk>/melden/", views.comment_report, name="comment_report"),
+    path(
+        "kommentare/adresse-bestaetigen/<str:token>/",
+        views.address_confirm,
+        name="address_confirm",
+    ),
+    path("kommentare/abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("konto/loeschen/", views.account_delete, name="account_delete"),
+]

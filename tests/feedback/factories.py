@@ -1,0 +1,65 @@
+import factory
+from captcha.models import CaptchaStore
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from feedback.models import Comment, CommentStatus, ConfirmedAddress, RejectionReason
+from tests.strategy.factories import PageFactory
+
+PASSWORD = "pw-for-tests-only"
+
+
+def solved_captcha() -> dict[str, str]:
+    """A real captcha, solved the way a person would: by reading its answer."""
+    key = CaptchaStore.generate_key()
+    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    username = factory.Sequence(lambda n: f"nutzer{n}")
+    email = factory.Sequence(lambda n: f"nutzer{n}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        if create and names:
+            self.is_staff = True
+            self.save(update_fields=["is_staff"])
+            self.groups.set([Group.objects.get(name=name) for name in names])
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    target = factory.SubFactory(PageFactory)
+    author_name = factory.Sequence(lambda n: f"Bürgerin {n}")
+    text = factory.Sequence(lambda n: f"Meinung Nummer {n} zur Digitalisierung.")
+    status = CommentStatus.PENDING
+    consent_version = "2025-01"
+    consented_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = Comment
+
+
+class ApprovedCommentFactory(CommentFactory):
+    status = CommentStatus.APPROVED
+
+
+class RejectionReasonFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"Grund {n}")
+    text = "Ihr Beitrag enthält Werbung."
+
+    class Meta:
+        model = RejectionReason
+
+
+class ConfirmedAddressFactory(factory.django.DjangoModelFactory):
+    email = factory.Sequence(lambda n: f"bestaetigt{n}@example.org")
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = ConfirmedAddress

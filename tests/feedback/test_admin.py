@@ -1,0 +1,269 @@
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from feedback.models import Comment, CommentStatus, ModerationAction, RejectionReason
+from strategy.models import Page
+from tests.feedback.factories import (
+    ApprovedCommentFactory,
+    CommentFactory,
+    RejectionReasonFactory,
+)
+from tests.strategy.factories import PageFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:feedback_comment_changelist"
+
+
+def change_url(comment: Comment) -> str:
+    return reverse("admin:feedback_comment_change", args=[comment.pk])
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def form_data(html: str) -> dict[str, str]:
+    """The values a browser would send for the admin's change form as rendered."""
+    form = re.search(r'<form [^>]*id="comment_form".*?</form>', html, re.S).group(0)
+    data: dict[str, str] = {}
+    for tag in re.findall(r"<input\b[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if name and 'type="checkbox"' not in tag and 'type="submit"' not in tag:
+            value = re.search(r'value="([^"]*)"', tag)
+            data[name.group(1)] = unescape(value.group(1)) if value else ""
+    for name, value in re.findall(
+        r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S
+    ):
+        data[name] = unescape(value).lstrip("\n")
+    return data
+
+
+@pytest.fixture
+def moderator_client(moderator) -> Client:
+    return signed_in(moderator)
+
+
+# --- The queue ----------------------------------------------------------------------------
+
+
+def test_the_queue_shows_page_excerpt_author_status_and_age(moderator_client):
+    page = PageFactory(title="Glasfaser")
+    CommentFactory(target=page, author_name="Berta", text="Wann kommt das schnelle Internet?")
+    html = moderator_client.get(reverse(CHANGELIST)).content.decode()
+    for expected in (
+        "Glasfaser",
+        "Wann kommt das schnelle Internet?",
+        "Berta",
+        "Wartet auf Prüfung",
+    ):
+        assert expected in html
+    assert 'datetime="' in html  # age, with the exact time for assistive technology
+
+
+def test_the_queue_needs_no_query_per_row(moderator_client):
+    pages = PageFactory.create_batch(3)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert moderator_client.get(reverse(CHANGELIST)).status_code == 200
+        return len(captured)
+
+    CommentFactory.create_batch(2, target=pages[0])
+    few = queries()
+    for page in pages:
+        CommentFactory.create_batch(10, target=page)
+    assert queries() == few
+
+
+def test_filters_and_search(moderator_client):
+    glasfaser, wlan = PageFactory(title="Glasfaser"), PageFactory(title="WLAN")
+    CommentFactory(target=glasfaser, text="Pending Glasfaser", author_email="a@example.org")
+    ApprovedCommentFactory(target=wlan, text="Freigegeben WLAN")
+    url = reverse(CHANGELIST)
+
+    def listed(**params) -> str:
+        response = moderator_client.get(url, params)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert "Freigegeben WLAN" not in listed(status__exact="pending")
+    ziel = f"{Comment.objects.first().content_type_id}-{wlan.pk}"
+    by_page = listed(ziel=ziel)
+    assert "Freigegeben WLAN" in by_page
+    assert "Pending Glasfaser" not in by_page
+    assert "Glasfaser" in listed()  # offered as a filter choice
+    assert "Pending Glasfaser" in listed(q="glasfaser")
+    assert "Pending Glasfaser" in listed(q="a@example.org")
+    assert "Freigegeben WLAN" in listed(**{"created_at__gte": "2000-01-01 00:00:00+01:00"})
+    assert "Pending Glasfaser" not in listed(ziel="kaputt")
+
+
+def test_bulk_actions_use_the_services_and_log_who_did_it(moderator_client, moderator):
+    comments = CommentFactory.create_batch(3)
+    url = reverse(CHANGELIST)
+    moderator_client.post(url, {"action": "approve", "_selected_action": [comments[0].pk]})
+    moderator_client.post(url, {"action": "mark_spam", "_selected_action": [comments[1].pk]})
+
+    # Rejection needs a reason from the editable list.
+    response = moderator_client.post(
+        url, {"action": "reject", "_selected_action": [comments[2].pk]}, follow=True
+    )
+    assert "Bitte wählen Sie einen Ablehnungsgrund." in response.content.decode()
+    reason = RejectionReasonFactory(title="Werbung")
+    moderator_client.post(
+        url,
+        {
+            "action": "reject",
+            "_selected_action": [comments[2].pk, comments[0].pk],
+            "rejection_reason": reason.pk,
+        },
+    )
+    statuses = [Comment.objects.get(pk=c.pk).status for c in comments]
+    assert statuses == [CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.REJECTED]
+    assert ModerationAction.objects.filter(actor=moderator).count() == 4
+    log = moderator_client.get(
+        reverse("admin:feedback_moderationaction_changelist")
+    ).content.decode()
+    assert "moderatorin" in log
+    assert "Werbung" in log
+
+    # A step the status does not allow is skipped with a message, not an error page.
+    response = moderator_client.post(
+        url, {"action": "restore", "_selected_action": [comments[1].pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "übersprungen" in response.content.decode()
+
+
+def test_a_moderator_corrects_the_text_before_approval(moderator_client, client, verl_content):
+    page = Page.objects.get(slug=Page.HOME)
+    comment = CommentFactory(target=page, text="Ruft mich an: 0170 1234567\nDanke")
+    html = moderator_client.get(change_url(comment)).content.decode()
+    data = form_data(html)
+    data.update(
+        text="Ruft mich an: [Nummer entfernt]\r\nDanke", decision="approve", note="Telefonnummer"
+    )
+    response = moderator_client.post(change_url(comment), data)
+    assert response.status_code == 302, response.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.APPROVED
+    assert comment.text == "Ruft mich an: [Nummer entfernt]\nDanke"
+    assert comment.original_text == "Ruft mich an: 0170 1234567\nDanke"
+    assert list(comment.actions.values_list("action", flat=True)) == ["approve", "edit"]
+
+    public = client.get("/").content.decode()
+    assert "[Nummer entfernt]" in public
+    assert "0170" not in public
+    assert "von der Moderation bearbeitet" in public
+    # The original stays visible to moderators.
+    assert "0170 1234567" in moderator_client.get(change_url(comment)).content.decode()
+
+
+def test_saving_without_changes_is_no_edit(moderator_client):
+    comment = CommentFactory(text="Zeile eins\nZeile zwei")
+    data = form_data(moderator_client.get(change_url(comment)).content.decode())
+    data["text"] = data["text"].replace("\n", "\r\n")  # as browsers send it
+    assert moderator_client.post(change_url(comment), data).status_code == 302
+    comment.refresh_from_db()
+    assert not comment.is_edited
+    assert not comment.actions.exists()
+
+
+def test_refused_steps_are_explained_on_the_form(moderator_client):
+    comment = CommentFactory()
+    data = form_data(moderator_client.get(change_url(comment)).content.decode())
+    data.update(decision="restore")
+    response = moderator_client.post(change_url(comment), data)
+    assert response.status_code == 200
+    assert "Dieser Schritt ist für einen Kommentar im Status" in unescape(response.content.decode())
+    data.update(decision="reject")
+    response = moderator_client.post(change_url(comment), data)
+    assert "Bitte wählen Sie einen Ablehnungsgrund." in response.content.decode()
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.PENDING
+
+
+def test_staff_post_an_official_answer(moderator_client, client, verl_content):
+    page = Page.objects.get(slug=Page.HOME)
+    comment = CommentFactory(target=page, text="Gibt es bald WLAN?")
+    data = form_data(moderator_client.get(change_url(comment)).content.decode())
+    data.update(decision="approve", official_answer="Ja, ab Mai im Rathaus.")
+    assert moderator_client.post(change_url(comment), data).status_code == 302
+    answer = Comment.objects.get(parent=comment)
+    assert answer.is_official
+    public = client.get("/").content.decode()
+    assert "Antwort der Stadt Verl" in public
+    assert "Ja, ab Mai im Rathaus." in public
+
+
+# --- Roles --------------------------------------------------------------------------------
+
+
+def test_moderation_moderates_but_edits_no_content(moderator_client, verl_content):
+    page = Page.objects.get(slug=Page.HOME)
+    assert moderator_client.get(reverse(CHANGELIST)).status_code == 200
+    assert moderator_client.get(reverse("admin:feedback_rejectionreason_add")).status_code == 200
+    assert (
+        moderator_client.get(reverse("admin:strategy_page_change", args=[page.pk])).status_code
+        == 403
+    )
+    response = moderator_client.post(
+        reverse("admin:strategy_page_change", args=[page.pk]), {"title": "Gehackt"}
+    )
+    assert response.status_code == 403
+    assert moderator_client.get(reverse("admin:strategy_page_add")).status_code == 403
+    assert moderator_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    comment = CommentFactory(author_email="buerger@example.org")
+    assert "buerger@example.org" in moderator_client.get(change_url(comment)).content.decode()
+    # Comments come from citizens, not from the admin.
+    assert moderator_client.get(reverse("admin:feedback_comment_add")).status_code == 403
+
+
+def test_redaktion_edits_content_reads_comments_without_addresses(editor, verl_content):
+    client = signed_in(editor)
+    page = Page.objects.get(slug=Page.HOME)
+    assert client.get(reverse("admin:strategy_page_change", args=[page.pk])).status_code == 200
+    assert client.get(reverse("admin:strategy_task_add")).status_code == 200
+
+    comment = CommentFactory(author_email="buerger@example.org", text="Lesbar für die Redaktion")
+    listing = client.get(reverse(CHANGELIST)).content.decode()
+    assert "Lesbar für die Redaktion" in listing
+    assert "buerger@example.org" not in listing
+    assert (
+        "Lesbar"
+        not in client.get(reverse(CHANGELIST), {"q": "buerger@example.org"}).content.decode()
+    )
+    detail = client.get(change_url(comment)).content.decode()
+    assert "Lesbar für die Redaktion" in detail
+    assert "buerger@example.org" not in detail
+    assert 'name="decision"' not in detail
+
+    # No moderation: actions and the change form are refused.
+    client.post(reverse(CHANGELIST), {"action": "approve", "_selected_action": [comment.pk]})
+    response = client.post(change_url(comment), {"text": "x", "decision": "approve"})
+    assert response.status_code == 403
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.PENDING
+    assert client.get(reverse("admin:feedback_rejectionreason_changelist")).status_code == 403
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_rejection_reasons_are_an_editable_list(moderator_client):
+    response = moderator_client.post(
+        reverse("admin:feedback_rejectionreason_add"),
+        {
+            "title": "Off-Topic",
+            "text": "Bitte bleiben Sie beim Thema.",
+            "is_active": "on",
+            "position": 1,
+        },
+    )
+    assert response.status_code == 302
+    assert RejectionReason.objects.get().title == "Off-Topic"

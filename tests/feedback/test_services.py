@@ -1,0 +1,446 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from feedback import services
+from feedback.models import (
+    Comment,
+    CommentReport,
+    CommentStatus,
+    ConfirmedAddress,
+    ModerationAction,
+    ReportReason,
+)
+from tests.feedback.factories import (
+    ApprovedCommentFactory,
+    CommentFactory,
+    ConfirmedAddressFactory,
+    RejectionReasonFactory,
+    UserFactory,
+)
+from tests.strategy.factories import PageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(target, **kwargs) -> Comment:
+    values = {"author_name": "Anna", "text": "Mehr digitale Angebote, bitte!"} | kwargs
+    return services.comment_submit(target=target, **values)
+
+
+# --- Submitting ---------------------------------------------------------------------------
+
+
+def test_a_submitted_comment_waits_for_moderation(page):
+    comment = submit(page, client_keys=["client-a"])
+    assert comment.status == CommentStatus.PENDING
+    assert comment.consent_version == "2025-01"
+    assert comment.consented_at is not None
+    assert not Comment.objects.public().exists()
+
+
+def test_comments_only_on_published_content():
+    draft = PageFactory(status="draft")
+    with pytest.raises(ValidationError):
+        submit(draft)
+    later = PageFactory(publish_at=timezone.now() + timedelta(days=1))
+    with pytest.raises(ValidationError):
+        submit(later)
+    assert not Comment.objects.exists()
+
+
+def test_the_same_text_from_the_same_client_is_refused_for_a_day(
+    page, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(page, text="Gleicher  Text", client_keys=["today", "yesterday"])
+    with pytest.raises(ValidationError) as refused:
+        submit(page, text="gleicher text", client_keys=["today", "yesterday"])
+    assert "text" in refused.value.message_dict
+    # After midnight the client's fingerprint changes; yesterday's still counts.
+    with pytest.raises(ValidationError):
+        submit(page, text="Gleicher Text", client_keys=["tomorrow", "today"])
+    submit(page, text="Gleicher Text", client_keys=["other-client"])
+    assert Comment.objects.count() == 2
+
+
+def test_length_and_link_limits_are_checked_by_the_service(page):
+    with pytest.raises(ValidationError) as too_long:
+        submit(page, text="x" * 5001)
+    assert "text" in too_long.value.message_dict
+    links = " ".join(f"https://spam{n}.example.com" for n in range(4))
+    with pytest.raises(ValidationError) as too_many:
+        submit(page, text=links)
+    assert too_many.value.message_dict["text"] == ["Bitte fügen Sie höchstens 3 Links ein."]
+    submit(page, text=" ".join(f"https://ok{n}.example.com" for n in range(3)))
+
+
+def test_signed_in_authors_name_defaults_to_their_account(page):
+    user = UserFactory(username="hans")
+    comment = submit(page, author_name="", user=user)
+    assert comment.author_name == "hans"
+    assert comment.user == user
+
+
+def test_replies_are_one_level_deep_and_only_to_public_comments(page):
+    parent = ApprovedCommentFactory(target=page)
+    reply = submit(page, parent=parent)
+    assert reply.parent == parent
+    reply.status = CommentStatus.APPROVED
+    reply.save()
+    with pytest.raises(ValidationError):
+        submit(page, parent=reply)  # no second level
+    with pytest.raises(ValidationError):
+        submit(page, parent=CommentFactory(target=page))  # still pending
+    with pytest.raises(ValidationError):
+        submit(PageFactory(), parent=parent)  # another page
+
+
+def test_trusted_authors_are_published_at_once_only_when_enabled(page, settings):
+    user = UserFactory()
+    ApprovedCommentFactory(target=page, user=user)
+    assert submit(page, user=user, text="Erster").status == CommentStatus.PENDING
+    settings.COMMENTS_TRUST_APPROVED_AUTHORS = True
+    trusted = submit(page, user=user, text="Zweiter")
+    assert trusted.status == CommentStatus.APPROVED
+    assert trusted.actions.get().actor is None
+    CommentFactory(target=page, user=user, status=CommentStatus.SPAM)
+    assert submit(page, user=user, text="Dritter").status == CommentStatus.PENDING
+
+
+# --- Moderation ---------------------------------------------------------------------------
+
+
+def test_approve_reject_and_spam_follow_the_allowed_transitions(page, moderator):
+    comment = CommentFactory(target=page)
+    services.comment_approve(comment=comment, moderator=moderator)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.APPROVED
+    assert list(Comment.objects.public()) == [comment]
+    with pytest.raises(services.TransitionNotAllowed):
+        services.comment_approve(comment=comment, moderator=moderator)
+
+    reason = RejectionReasonFactory()
+    services.comment_reject(comment=comment, moderator=moderator, reason=reason, note="zu scharf")
+    services.comment_mark_spam(comment=comment, moderator=moderator)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.comment_reject(comment=comment, moderator=moderator, reason=reason)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.SPAM
+    assert not Comment.objects.public().exists()
+
+    log = list(
+        comment.actions.order_by("created_at", "id").values_list("action", "actor_name", "reason")
+    )
+    assert log == [
+        ("approve", "moderatorin", ""),
+        ("reject", "moderatorin", f"{reason.title}: zu scharf"),
+        ("spam", "moderatorin", ""),
+    ]
+
+
+def test_an_edit_keeps_the_original_and_is_logged(page, moderator):
+    comment = CommentFactory(target=page, text="Dummer Text mit Telefonnummer 0123")
+    services.comment_edit(
+        comment=comment, moderator=moderator, text="Text ohne Nummer", reason="Datenschutz"
+    )
+    services.comment_edit(comment=comment, moderator=moderator, text="Text ohne Nummer.")
+    comment.refresh_from_db()
+    assert comment.text == "Text ohne Nummer."
+    assert comment.original_text == "Dummer Text mit Telefonnummer 0123"
+    assert comment.is_edited
+    assert comment.actions.filter(action="edit").count() == 2
+    # Saving the same text again is no edit.
+    services.comment_edit(comment=comment, moderator=moderator, text="Text ohne Nummer.\r\n")
+    assert comment.actions.filter(action="edit").count() == 2
+
+
+def test_official_answer_is_public_at_once_and_one_level(page, moderator):
+    comment = ApprovedCommentFactory(target=page)
+    answer = services.comment_answer(
+        comment=comment, staff=moderator, text="Danke, wir prüfen das."
+    )
+    assert answer.is_official
+    assert answer.is_public
+    assert answer.author_name == "Stadt Verl"
+    assert answer.parent == comment
+    assert answer.target == page
+    with pytest.raises(services.TransitionNotAllowed):
+        services.comment_answer(comment=answer, staff=moderator, text="Nein")
+    with pytest.raises(services.TransitionNotAllowed):
+        services.comment_answer(comment=CommentFactory(target=page), staff=moderator, text="x")
+
+
+def test_hide_and_restore(page, moderator):
+    comment = ApprovedCommentFactory(target=page)
+    reply = ApprovedCommentFactory(target=page, parent=comment)
+    services.comment_hide(comment=comment, moderator=moderator, reason="prüfen")
+    assert not Comment.objects.public().exists()  # the reply disappears with its parent
+    services.comment_restore(comment=comment, moderator=moderator)
+    assert set(Comment.objects.public()) == {comment, reply}
+    assert list(comment.actions.values_list("action", flat=True)) == ["restore", "hide"]
+
+
+# --- Reports ------------------------------------------------------------------------------
+
+
+def test_enough_reports_from_different_clients_hide_a_comment(
+    page, settings, moderator, django_capture_on_commit_callbacks
+):
+    settings.COMMENT_REPORT_THRESHOLD = 2
+    comment = ApprovedCommentFactory(target=page)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_report(comment=comment, reason=ReportReason.SPAM, client_keys=["a"])
+    with pytest.raises(ValidationError):
+        services.comment_report(comment=comment, reason=ReportReason.SPAM, client_keys=["a"])
+    comment.refresh_from_db()
+    assert comment.is_public
+
+    services.comment_report(
+        comment=comment, reason=ReportReason.ABUSE, note="Hetze", client_keys=["b"]
+    )
+    comment.refresh_from_db()
+    assert comment.is_hidden
+    assert not Comment.objects.public().exists()
+    hide = comment.actions.get()
+    assert (hide.action, hide.actor, hide.reason) == ("hide", None, "2 Meldungen")
+    with pytest.raises(ValidationError):
+        services.comment_report(comment=comment, reason=ReportReason.SPAM, client_keys=["c"])
+
+    services.comment_restore(comment=comment, moderator=moderator)
+    assert not CommentReport.objects.open().exists()
+    assert Comment.objects.public().get() == comment
+
+
+# --- Mail to authors ----------------------------------------------------------------------
+
+
+def run_mail(django_capture_on_commit_callbacks, run_tasks, action):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = action()
+    run_tasks()
+    return result
+
+
+def test_an_unconfirmed_address_gets_only_the_confirmation_link(
+    page, moderator, django_capture_on_commit_callbacks, run_tasks
+):
+    text = "Kauft billige Uhren bei spam.example.com"
+    comment = run_mail(
+        django_capture_on_commit_callbacks,
+        run_tasks,
+        lambda: submit(
+            page,
+            author_name="Werbung GmbH",
+            author_email="Opfer@Example.org",
+            notify=True,
+            text=text,
+        ),
+    )
+    [confirmation] = mail.outbox
+    assert confirmation.to == ["opfer@example.org"]
+    assert confirmation.subject == "Bitte bestätigen Sie Ihre E-Mail-Adresse"
+    assert "/kommentare/adresse-bestaetigen/" in confirmation.body
+    for written in ("Werbung", "Uhren", "spam.example.com"):
+        assert written not in confirmation.body
+        assert written not in confirmation.subject
+
+    # Unconfirmed: approving sends nothing.
+    run_mail(
+        django_capture_on_commit_callbacks,
+        run_tasks,
+        lambda: services.comment_approve(comment=comment, moderator=moderator),
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_confirmation_mails_per_address_and_day_are_limited(
+    page, settings, django_capture_on_commit_callbacks, run_tasks
+):
+    settings.CONFIRMATION_MAILS_PER_DAY = 2
+    for n in range(4):
+        run_mail(
+            django_capture_on_commit_callbacks,
+            run_tasks,
+            lambda n=n: submit(
+                page, author_email="ziel@example.org", notify=True, text=f"Text {n}"
+            ),
+        )
+    assert [m.to for m in mail.outbox] == [["ziel@example.org"], ["ziel@example.org"]]
+    assert Comment.objects.count() == 4  # the comments themselves are kept
+
+
+def test_no_mail_without_opt_in(page, moderator, django_capture_on_commit_callbacks, run_tasks):
+    ConfirmedAddressFactory(email="ohne@example.org")
+    comment = run_mail(
+        django_capture_on_commit_callbacks,
+        run_tasks,
+        lambda: submit(page, author_email="ohne@example.org"),
+    )
+    run_mail(
+        django_capture_on_commit_callbacks,
+        run_tasks,
+        lambda: services.comment_approve(comment=comment, moderator=moderator),
+    )
+    assert mail.outbox == []
+
+
+def test_a_confirmed_author_is_mailed_on_approval_rejection_and_answer(
+    page, moderator, django_capture_on_commit_callbacks, run_tasks
+):
+    address = ConfirmedAddressFactory(email="anna@example.org")
+    first = run_mail(
+        django_capture_on_commit_callbacks,
+        run_tasks,
+        lambda: submit(page, author_email="anna@example.org", notify=True, text="Eins"),
+    )
+    assert mail.outbox == []  # confirmed already: no new confirmation
+    run_mail(
+        django_capture_on_commit_callbacks,
+        run_tasks,
+        lambda: services.comment_approve(comment=first, moderator=moderator),
+    )
+    run_mail(
+        django_capture_on_commit_callbacks,
+        run_tasks,
+        lambda: services.comment_answer(
+            comment=first, staff=moderator, text="Wir kümmern uns darum."
+        ),
+    )
+    second = submit(page, author_email="anna@example.org", notify=True, text="Zwei")
+    reason = RejectionReasonFactory(text="Bitte bleiben Sie beim Thema.")
+    run_mail(
+        django_capture_on_commit_callbacks,
+        run_tasks,
+        lambda: services.comment_reject(comment=second, moderator=moderator, reason=reason),
+    )
+    approved, answered, rejected = mail.outbox
+    assert approved.subject == "Ihr Kommentar ist freigegeben"
+    assert f"/kommentare/{first.pk}/" in approved.body
+    assert answered.subject == "Die Stadt Verl hat auf Ihren Kommentar geantwortet"
+    assert "Wir kümmern uns darum." in answered.body
+    assert rejected.subject == "Ihr Kommentar wurde nicht veröffentlicht"
+    assert "Bitte bleiben Sie beim Thema." in rejected.body
+    unsubscribe = f"http://127.0.0.1:8000/kommentare/abmelden/{address.unsubscribe_token}/"
+    for message in mail.outbox:
+        assert message.to == ["anna@example.org"]
+        assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert unsubscribe in message.body
+
+    # After unsubscribing nothing more is sent.
+    services.address_unsubscribe(token=address.unsubscribe_token)
+    third = submit(page, author_email="anna@example.org", notify=True, text="Drei")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_approve(comment=third, moderator=moderator)
+    run_tasks()
+    assert mail.outbox == []
+
+
+def test_an_accounts_verified_address_counts_as_confirmed(page):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="konto@example.org")
+    EmailAddress.objects.create(user=user, email="konto@example.org", verified=True, primary=True)
+    submit(page, user=user, author_email="konto@example.org", notify=True)
+    assert ConfirmedAddress.objects.filter(email="konto@example.org", notify=True).exists()
+
+
+def test_confirming_and_unsubscribing(page):
+    token = services.confirmation_token("Neu@Example.org")
+    email = services.confirmation_email(token)
+    address = services.address_confirm(email=email)
+    assert address.email == "neu@example.org"
+    assert address.notify
+    assert services.address_unsubscribe(token=address.unsubscribe_token).notify is False
+    assert services.address_unsubscribe(token="unbekannt") is None
+    # Confirming again (a new opt-in) subscribes again.
+    assert services.address_confirm(email=email).notify is True
+
+
+# --- Accounts -----------------------------------------------------------------------------
+
+
+def test_deleting_an_account_anonymizes_its_comments(page, moderator):
+    user = UserFactory(username="geheim", email="geheim@example.org")
+    ConfirmedAddressFactory(email="geheim@example.org")
+    comment = ApprovedCommentFactory(
+        target=page,
+        user=user,
+        author_name="Gerda Geheim",
+        author_email="geheim@example.org",
+        notify=True,
+    )
+    answer = services.comment_answer(comment=comment, staff=moderator, text="Danke")
+    assert services.account_delete(user=user) == 1
+    comment.refresh_from_db()
+    assert (comment.author_name, comment.author_email, comment.user, comment.notify) == (
+        "gelöschtes Konto",
+        "",
+        None,
+        False,
+    )
+    assert comment.text.startswith("Meinung")
+    assert comment.is_public
+    assert not ConfirmedAddress.objects.filter(email="geheim@example.org").exists()
+    answer.refresh_from_db()
+    assert answer.author_name == "Stadt Verl"
+
+
+# --- Moderator digest ---------------------------------------------------------------------
+
+
+def test_moderators_get_one_batched_digest_per_interval(
+    page, moderator, settings, django_capture_on_commit_callbacks, run_tasks
+):
+    settings.MODERATION_NOTIFY_INTERVAL = 600
+    UserFactory(email="andere@verl.example", groups=["Redaktion"])  # not a moderator
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit(page, text="Erster")
+        second = submit(page, text="Zweiter")
+    assert DBTaskResult.objects.filter(task_path="feedback.tasks.notify_moderators").exists()
+    assert mail.outbox == []  # never inside the request
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_tasks()
+    run_tasks()
+    [digest] = mail.outbox
+    assert digest.to == ["moderation@verl.example"]
+    assert digest.subject == "2 neue Kommentare zur Moderation"
+    for comment in (first, second):
+        assert f"http://127.0.0.1:8000/admin/feedback/comment/{comment.pk}/change/" in digest.body
+    assert "Smarte Verwaltung" in digest.body
+
+    # A new comment within the interval waits for the next slot.
+    with django_capture_on_commit_callbacks(execute=True):
+        third = submit(page, text="Dritter")
+    scheduled = DBTaskResult.objects.filter(
+        task_path="feedback.tasks.notify_moderators", status="READY"
+    ).get()
+    assert scheduled.run_after > timezone.now() + timedelta(seconds=590)
+    run_tasks()
+    assert len(mail.outbox) == 1
+
+    # The slot has come: the digest lists only what is new.
+    Comment.objects.update(moderators_notified_at=timezone.now() - timedelta(seconds=601))
+    Comment.objects.filter(pk=third.pk).update(moderators_notified_at=None)
+    DBTaskResult.objects.filter(pk=scheduled.pk).update(run_after=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        run_tasks()
+    run_tasks()
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].subject == "1 neuer Kommentar zur Moderation"
+    assert f"/comment/{third.pk}/change/" in mail.outbox[1].body
+    assert f"/comment/{first.pk}/change/" not in mail.outbox[1].body
+
+
+def test_a_digest_with_nothing_new_sends_nothing(moderator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.moderators_notify() == "nothing"
+    assert mail.outbox == []
+    assert not ModerationAction.objects.exists()
