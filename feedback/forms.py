@@ -4,7 +4,11 @@ from typing import Any
 
 from captcha.fields import CaptchaField
 from django import forms
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+
+from feedback.models import Topic
 
 
 class HoneypotInput(forms.TextInput):
@@ -44,3 +48,48 @@ class SpamProtectionMixin(forms.Form):
         if self.cleaned_data.get(self.HONEYPOT):
             raise forms.ValidationError(_("Dieses Feld muss leer bleiben."), code="honeypot")
         return ""
+
+
+class ContactForm(SpamProtectionMixin, forms.Form):
+    """The contact form: a message to the CDO that opens a conversation in the inbox."""
+
+    name = forms.CharField(label=_("Ihr Name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Ihre E-Mail-Adresse"),
+        max_length=254,
+        help_text=_("An diese Adresse schicken wir die Eingangsbestätigung und unsere Antwort."),
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Thema"),
+        queryset=Topic.objects.active(),
+        empty_label=_("Bitte wählen"),
+        error_messages={"invalid_choice": _("Bitte wählen Sie ein Thema aus der Liste.")},
+    )
+    subject = forms.CharField(label=_("Betreff"), max_length=200)
+    text = forms.CharField(
+        label=_("Ihre Nachricht"),
+        max_length=settings.CONTACT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "Ich habe den Datenschutzhinweis gelesen und bin einverstanden, dass meine Angaben "
+            "zur Bearbeitung meiner Nachricht gespeichert werden."
+        ),
+        error_messages={
+            "required": _(
+                "Bitte stimmen Sie dem Datenschutzhinweis zu, damit wir antworten können."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["text"].help_text = _("Höchstens %(count)s Zeichen.") % {
+            "count": number_format(settings.CONTACT_MAX_LENGTH, force_grouping=True)
+        }
+        for name, field in self.fields.items():
+            if field.required and name != "consent":
+                field.error_messages["required"] = _("Bitte füllen Sie dieses Feld aus.")

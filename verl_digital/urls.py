@@ -14,5 +14,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("captcha/", include("captcha.urls")),
+    path("", include("feedback.urls")),
     path("", include("strategy.urls")),
 ]
