@@ -34,9 +34,14 @@ def imap_connect() -> BaseMailBox:
         box = MailBoxStartTls(host, port, timeout=timeout, ssl_context=ssl.create_default_context())
     else:
         box = MailBoxUnencrypted(host, port, timeout=timeout)
-    return box.login(
-        settings.IMAP_USER, settings.IMAP_PASSWORD, initial_folder=settings.IMAP_FOLDER
-    )
+    try:
+        return box.login(
+            settings.IMAP_USER, settings.IMAP_PASSWORD, initial_folder=settings.IMAP_FOLDER
+        )
+    except IMAP_ERRORS:
+        with contextlib.suppress(*IMAP_ERRORS):
+            box.client.shutdown()
+        raise
 
 
 def _fetch_raw(box: BaseMailBox, uid: str) -> bytes | None:

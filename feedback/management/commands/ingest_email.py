@@ -54,8 +54,11 @@ def _maildir(path: Path) -> Source:
 
 def _mbox(path: Path) -> Source:
     box = mailbox.mbox(path, factory=None, create=False)
-    for index, key in enumerate(box.keys(), start=1):
-        yield f"{path}#{index}", box.get_bytes(key)
+    try:
+        for index, key in enumerate(box.keys(), start=1):
+            yield f"{path}#{index}", box.get_bytes(key)
+    finally:
+        box.close()
 
 
 def _file(path: Path) -> Source:
@@ -93,7 +96,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Report what would happen; store nothing."
         )
 
-    def handle(self, *paths: str, dry_run: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, paths: list[str], dry_run: bool = False, **options: Any) -> None:
         report = IngestReport(self, verbosity=options["verbosity"], dry_run=dry_run)
         for path in paths or ["-"]:
             source = _stdin() if path == "-" else _file(Path(path))
