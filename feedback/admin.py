@@ -12,9 +12,10 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaks_filter
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -103,7 +104,7 @@ class MessageInline(admin.StackedInline):
     def body(self, message: Message) -> SafeString:
         # Citizens' text is shown as text: escaped, with its line breaks.
         return format_html(
-            '<div class="inbox-text">{}</div>', linebreaks(message.text, autoescape=True)
+            '<div class="inbox-text">{}</div>', linebreaks_filter(message.text, autoescape=True)
         )
 
     @admin.display(description=_("Anhänge"))
