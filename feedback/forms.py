@@ -87,6 +87,8 @@ class ContactForm(SpamProtectionMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        if not self.fields["topic"].queryset.exists():
+            del self.fields["topic"]  # editors hid every topic: nothing to choose from
         self.fields["text"].help_text = _("Höchstens %(count)s Zeichen.") % {
             "count": number_format(settings.CONTACT_MAX_LENGTH, force_grouping=True)
         }

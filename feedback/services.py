@@ -70,7 +70,13 @@ def _save(obj: Any, **kwargs: Any) -> None:
 
 
 def conversation_open_from_form(
-    *, name: str, email: str, subject: str, topic: Topic, text: str, consent_version: str
+    *,
+    name: str,
+    email: str,
+    subject: str,
+    topic: Topic | None,
+    text: str,
+    consent_version: str,
 ) -> Conversation:
     """Store a contact-form message as a new conversation and confirm it to the sender.
 

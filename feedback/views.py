@@ -35,7 +35,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         name=form.cleaned_data["name"],
         email=form.cleaned_data["email"],
         subject=form.cleaned_data["subject"],
-        topic=form.cleaned_data["topic"],
+        topic=form.cleaned_data.get("topic"),
         text=form.cleaned_data["text"],
         consent_version=settings.PRIVACY_POLICY_VERSION,
     )

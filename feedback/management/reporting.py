@@ -24,6 +24,7 @@ class IngestReport:
 
     def add(self, label: str, result: IngestResult) -> None:
         self.counts[result.outcome] += 1
+        label = one_line(label)  # file names may hold bytes the terminal cannot print
         reference = result.conversation.reference if result.conversation else ""
         if result.outcome == IngestOutcome.REJECTED:
             self.command.stderr.write(f"rejected {label}: {one_line(result.reason)}")

@@ -148,3 +148,12 @@ def test_too_many_messages_get_429_and_keep_the_text(client, topic, settings):
 def test_the_cdo_page_links_the_contact_form(client, verl_content):
     html = client.get("/").content.decode()
     assert re.search(r'über unser <a href="/kontakt/"[^>]*>Kontaktformular</a> oder', html)
+
+
+def test_without_any_topic_the_form_still_works(client):
+    hidden = TopicFactory(is_active=False)
+    assert 'name="topic"' not in client.get(URL).content.decode()
+    data = valid_data(hidden)
+    del data["topic"]
+    assert client.post(URL, data).status_code == 302
+    assert Conversation.objects.get().topic is None
