@@ -15,8 +15,10 @@ from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaks_filter
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -91,7 +93,7 @@ class MessageInline(admin.StackedInline):
         return format_html(
             "<strong>{}</strong> · {}<br>{}: {}<br>{}: {}<br>{}: {}",
             message.get_direction_display(),
-            when.strftime("%d.%m.%Y %H:%M") if when else "–",
+            date_format(localtime(when), "d.m.Y H:i") if when else "–",
             _("Von"),
             sender,
             _("An"),
@@ -265,7 +267,7 @@ class ConversationAdmin(admin.ModelAdmin):
             return "–"
         return _("Version %(version)s am %(date)s") % {
             "version": conversation.consent_version,
-            "date": conversation.consented_at.strftime("%d.%m.%Y %H:%M"),
+            "date": date_format(localtime(conversation.consented_at), "d.m.Y H:i"),
         }
 
     @admin.action(description=_("Mir zuweisen"), permissions=["change"])

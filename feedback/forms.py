@@ -92,6 +92,21 @@ class ContactForm(SpamProtectionMixin, forms.Form):
         self.fields["text"].help_text = _("Höchstens %(count)s Zeichen.") % {
             "count": number_format(settings.CONTACT_MAX_LENGTH, force_grouping=True)
         }
-        for name, field in self.fields.items():
-            if field.required and name != "consent":
-                field.error_messages["required"] = _("Bitte füllen Sie dieses Feld aus.")
+        # Each message names its field: the error summary lists the messages on their own.
+        required = {
+            "name": _("Bitte geben Sie Ihren Namen an."),
+            "email": _("Bitte geben Sie Ihre E-Mail-Adresse an."),
+            "topic": _("Bitte wählen Sie ein Thema."),
+            "subject": _("Bitte geben Sie einen Betreff an."),
+            "text": _("Bitte schreiben Sie Ihre Nachricht."),
+            "captcha": _("Bitte geben Sie die Zeichen aus dem Bild ein."),
+        }
+        for name, message in required.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
+        self.fields["email"].error_messages["invalid"] = _(
+            "Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@beispiel.de."
+        )
+        self.fields["text"].error_messages["max_length"] = _(
+            "Ihre Nachricht ist zu lang: höchstens %(limit_value)d Zeichen, sie hat %(show_value)d."
+        )

@@ -97,6 +97,7 @@ class Conversation(models.Model):
         null=True,
         blank=True,
         related_name="assigned_conversations",
+        limit_choices_to={"is_staff": True},
         verbose_name=_("zuständig"),
     )
     notes = models.TextField(

@@ -233,3 +233,12 @@ def test_overview_lists_all_feedback_with_its_channel(admin_client):
     only_form = admin_client.get(f"{url}?kanal=form").content.decode()
     assert "Vom Formular" in only_form
     assert "Per E-Mail gekommen" not in only_form
+
+
+def test_only_staff_can_be_assigned(admin_client, django_user_model):
+    django_user_model.objects.create_user("buerger", "b@example.org", "pw", is_staff=False)
+    django_user_model.objects.create_user("sachbearbeiterin", "s@verl.de", "pw", is_staff=True)
+    html = admin_client.get(change_url(ConversationFactory())).content.decode()
+    assignee = re.search(r'<select name="assignee".*?</select>', html, re.S).group(0)
+    assert "sachbearbeiterin" in assignee
+    assert "buerger" not in assignee
