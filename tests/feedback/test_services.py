@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from feedback import services
 from feedback.models import Channel, Conversation, ConversationStatus, Direction, Message, Topic
 from feedback.services import (
     IngestOutcome,
@@ -271,3 +272,24 @@ def test_inbox_seed_creates_default_topics_once_and_keeps_edits():
     report = inbox_seed()
     assert report.created == []
     assert not Topic.objects.filter(name="Smart City").exists()
+
+
+@pytest.mark.parametrize("message_id", ["auto", None])
+def test_an_ingest_racing_past_the_look_up_still_ends_as_duplicate(monkeypatch, message_id):
+    """Two workers ingest one mail at once: both miss each other in the look-up, and the
+    database's unique constraint turns the second insert into a duplicate, not an error."""
+    raw = mailcorpus.build(message_id=message_id)
+    assert message_ingest(raw=raw).outcome == IngestOutcome.STORED
+    real_look_up = services._duplicate_of
+    calls = []
+
+    def look_up_that_misses_once(mail):
+        calls.append(mail)
+        return None if len(calls) == 1 else real_look_up(mail)
+
+    monkeypatch.setattr(services, "_duplicate_of", look_up_that_misses_once)
+    result = message_ingest(raw=raw)
+    assert result.outcome == IngestOutcome.DUPLICATE
+    assert len(calls) == 2
+    assert Message.objects.count() == 1
+    assert Conversation.objects.count() == 1
