@@ -376,8 +376,12 @@ class ConversationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         attachment = get_object_or_404(Attachment, pk=pk)
+        try:
+            stream = attachment.file.open("rb")
+        except OSError as error:  # the file was removed from storage by hand
+            raise Http404 from error
         return FileResponse(
-            attachment.file.open("rb"),
+            stream,
             as_attachment=True,
             filename=attachment.filename,
             content_type=attachment.content_type,

@@ -242,3 +242,14 @@ def test_only_staff_can_be_assigned(admin_client, django_user_model):
     assignee = re.search(r'<select name="assignee".*?</select>', html, re.S).group(0)
     assert "sachbearbeiterin" in assignee
     assert "buerger" not in assignee
+
+
+def test_an_attachment_whose_file_is_gone_is_404(admin_client):
+    attachment = Attachment(
+        message=MessageFactory(), filename="weg.pdf", content_type="application/pdf", size=1
+    )
+    attachment.file.save("x", ContentFile(b"%"), save=False)
+    attachment.save()
+    attachment.file.storage.delete(attachment.file.name)
+    url = reverse("admin:feedback_conversation_attachment", args=[attachment.pk])
+    assert admin_client.get(url).status_code == 404
