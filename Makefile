@@ -25,6 +25,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py load_rejection_reasons
 	$(BIN)/python manage.py load_verl_content
+	$(BIN)/python manage.py setup_inbox
 	$(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

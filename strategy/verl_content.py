@@ -107,7 +107,7 @@ def _home() -> list[SeedItem]:
                     "zu gestalten.  \n"
                     "Bitte geben Sie uns Feedback und teilen Sie uns Ihre Meinung, Erfahrung und "
                     "Sichtweise zum Thema mit!  \n"
-                    "Hier auf dieser Seite als [Kommentar](#kommentare), über unser Kontaktformular "
+                    "Hier auf dieser Seite als [Kommentar](#kommentare), über unser [Kontaktformular](/kontakt/) "
                     f"oder per [E-Mail](mailto:{settings.CDO_EMAIL})."
                 ),
             },

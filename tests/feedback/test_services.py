@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -38,7 +39,7 @@ def submit(target, **kwargs) -> Comment:
 def test_a_submitted_comment_waits_for_moderation(page):
     comment = submit(page, client_keys=["client-a"])
     assert comment.status == CommentStatus.PENDING
-    assert comment.consent_version == "2025-01"
+    assert comment.consent_version == settings.PRIVACY_POLICY_VERSION
     assert comment.consented_at is not None
     assert not Comment.objects.public().exists()
 

@@ -164,10 +164,11 @@ COMMENTS_PER_PAGE = 50
 COMMENTS_TRUST_APPROVED_AUTHORS = env.bool("COMMENTS_TRUST_APPROVED_AUTHORS", default=False)
 # Seconds between two mails to the moderators about new comments and reports.
 MODERATION_NOTIFY_INTERVAL = env.int("MODERATION_NOTIFY_INTERVAL", default=900)
-# Confirmation mails one unconfirmed address may receive per day.
+# Unrequested mails (comment confirmations, contact-form receipts) one address may receive per
+# day: the forms must not become a way to flood a stranger's mailbox.
 CONFIRMATION_MAILS_PER_DAY = env.int("CONFIRMATION_MAILS_PER_DAY", default=3)
-# Stored with every comment's consent; raise it when the privacy policy changes.
-PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2025-01")
+# Stored with every consent (comments, contact form); raise it when the privacy policy changes.
+PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2026-01")
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -200,6 +201,35 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Stadt Verl <digital@verl.de>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 CDO_EMAIL = env.str("CDO_EMAIL", default="digitalisierung@verl.de")
+
+# --- Inbox: contact form and e-mail to the CDO (feedback app) ---------------------------
+# Reference numbers look like VERL-2026-000123; other towns running this product set their own.
+REFERENCE_PREFIX = env.str("REFERENCE_PREFIX", default="VERL")
+CONTACT_MAX_LENGTH = 10_000  # characters of a contact-form message
+CONTACT_LIMIT_PER_HOUR = env.int("CONTACT_LIMIT_PER_HOUR", default=10)
+# Inbound mail: larger messages are rejected unread; attachments beyond the limits are dropped
+# (and the drop noted on the message), only the content types listed are kept.
+EMAIL_MAX_BYTES = env.int("EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=10)
+ATTACHMENT_CONTENT_TYPES = env.list(
+    "ATTACHMENT_CONTENT_TYPES",
+    default=["application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "text/plain"],
+)
+
+# --- IMAP (imap-tools): `manage.py fetch_email` polls the CDO's mailbox ------------------
+IMAP_HOST = env.str("IMAP_HOST", default="")
+IMAP_SSL = env.bool("IMAP_SSL", default=True)  # implicit TLS, port 993
+IMAP_STARTTLS = env.bool("IMAP_STARTTLS", default=False)  # only with IMAP_SSL off, port 143
+IMAP_PORT = env.int("IMAP_PORT", default=993 if IMAP_SSL else 143)
+IMAP_USER = env.str("IMAP_USER", default="")
+IMAP_PASSWORD = env.str("IMAP_PASSWORD", default="")
+IMAP_FOLDER = env.str("IMAP_FOLDER", default="INBOX")
+IMAP_TIMEOUT = env.int("IMAP_TIMEOUT", default=60)
+# Processed messages are moved to this folder; when it is empty they stay and get a keyword.
+IMAP_PROCESSED_FOLDER = env.str("IMAP_PROCESSED_FOLDER", default="")
+IMAP_PROCESSED_FLAG = env.str("IMAP_PROCESSED_FLAG", default="inbox-imported")
+IMAP_REJECTED_FLAG = env.str("IMAP_REJECTED_FLAG", default="inbox-rejected")
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
