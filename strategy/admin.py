@@ -1,6 +1,8 @@
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -24,6 +26,7 @@ from strategy.models import (
     SeedRecord,
     Task,
 )
+from strategy.services import measure_set_status, measure_status_check
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -154,8 +157,17 @@ class MeasureUpdateInline(admin.StackedInline):
     fields = ["date", "text"]
 
 
+class MeasureAdminForm(forms.ModelForm):
+    def clean_progress(self) -> str:
+        progress = self.cleaned_data["progress"]
+        if self.instance.pk and progress != self.instance.progress:
+            measure_status_check(measure=self.instance, status=progress)
+        return progress
+
+
 @admin.register(Measure)
 class MeasureAdmin(ContentItemAdmin):
+    form = MeasureAdminForm
     list_display = [
         "title",
         "action_field",
@@ -177,6 +189,29 @@ class MeasureAdmin(ContentItemAdmin):
     autocomplete_fields = ["action_field"]
     type_fields = ["action_field", "progress", "department", "target_date"]
     inlines = [MeasureUpdateInline]
+
+    def save_model(self, request: HttpRequest, obj: Measure, form: Any, change: bool) -> None:
+        """A new state of implementation goes through `measure_set_status`, which tells the
+        citizens who asked; every other field is saved as usual."""
+        new_status = obj.progress
+        stored = (
+            Measure.objects.filter(pk=obj.pk).values_list("progress", flat=True).first()
+            if change
+            else None
+        )
+        if stored is None or stored == new_status:
+            super().save_model(request, obj, form, change)
+            return
+        obj.progress = stored
+        if set(form.changed_data) != {"progress"}:
+            super().save_model(request, obj, form, change)
+        try:
+            measure_set_status(measure=obj, status=new_status, changed_by=request.user)
+        except ValidationError as error:
+            # Someone else changed the status meanwhile; the form checked everything else.
+            messages.error(request, " ".join(error.messages))
+        else:
+            obj.progress = new_status
 
 
 @admin.register(MeasureUpdate)

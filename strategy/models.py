@@ -270,6 +270,19 @@ class MeasureQuerySet(PublishableQuerySet):
 class Measure(ContentItem):
     """A Maßnahme: a concrete step within an action field, with its state of implementation."""
 
+    # Which states of implementation may follow which; `services.measure_set_status` checks
+    # it. A finished measure can be reopened, but not planned or deferred again.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        MeasureStatus.PLANNED: frozenset(
+            {MeasureStatus.IN_PROGRESS, MeasureStatus.DONE, MeasureStatus.DEFERRED}
+        ),
+        MeasureStatus.IN_PROGRESS: frozenset(
+            {MeasureStatus.PLANNED, MeasureStatus.DONE, MeasureStatus.DEFERRED}
+        ),
+        MeasureStatus.DONE: frozenset({MeasureStatus.IN_PROGRESS}),
+        MeasureStatus.DEFERRED: frozenset({MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS}),
+    }
+
     action_field = models.ForeignKey(
         ActionField,
         on_delete=models.PROTECT,

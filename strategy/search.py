@@ -62,7 +62,9 @@ class SearchProvider:
     `queryset` returns the rows the public may see (called per search, so "published"
     is evaluated at query time). `vector` is a stored `SearchVectorField` name or a
     `SearchVector` expression. `snippet` is the field (or expression) the highlighted
-    excerpt is taken from. `url` and `title` turn a row into a link.
+    excerpt is taken from. `url` and `title` turn a row into a link. `title_field` is
+    matched by trigram similarity for typos (None: a source without titles skips that);
+    `prefetch` names relations `url` and `title` need, loaded for the shown hits only.
     """
 
     key: str
@@ -70,8 +72,9 @@ class SearchProvider:
     queryset: Callable[[], QuerySet]
     vector: Any = "search_vector"
     snippet: Any = "body"
-    title_field: str = "title"
+    title_field: str | None = "title"
     date_field: str | None = None
+    prefetch: tuple[str, ...] = ()
     url: Callable[[Any], str] = field(default=lambda obj: obj.get_absolute_url())
     title: Callable[[Any], str] = field(default=str)
 
@@ -126,7 +129,7 @@ def _matches(provider: SearchProvider, words: Sequence[str]) -> QuerySet:
     vector = _vector(provider)
     score = SearchRank(vector, query)
     condition = Q(search_document=query)
-    if len(words) <= TYPO_TOLERANT_WORDS:
+    if provider.title_field and len(words) <= TYPO_TOLERANT_WORDS:
         phrase = " ".join(words)
         score = score + TrigramWordSimilarity(Value(phrase), provider.title_field) * Value(0.1)
         condition |= Q(**{f"{provider.title_field}__trigram_word_similar": phrase})
@@ -187,6 +190,8 @@ class SearchResults(Sequence[SearchResult]):
                 fragment_delimiter=" … ",
             )
             queryset = provider.queryset().filter(pk__in=[hit.pk for hit in provider_hits])
+            if provider.prefetch:
+                queryset = queryset.prefetch_related(*provider.prefetch)
             for obj in queryset.annotate(search_snippet=headline):
                 rows[(key, obj.pk)] = obj
         results = []

@@ -10,9 +10,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
-from strategy.models import SeedRecord
+from strategy.models import Measure, MeasureStatus, SeedRecord
+from strategy.signals import measure_status_changed
 from strategy.verl_content import SeedItem
 
 
@@ -109,3 +112,52 @@ def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedRep
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+# --- Measures -------------------------------------------------------------------------------
+
+
+def measure_status_check(*, measure: Measure, status: str) -> None:
+    """Raise a ValidationError unless the measure may move from its status to `status`."""
+    if status not in MeasureStatus.values:
+        raise ValidationError(_("Unbekannter Umsetzungsstand."), code="invalid_status")
+    if status not in Measure.TRANSITIONS[MeasureStatus(measure.progress)]:
+        raise ValidationError(
+            _("Eine Maßnahme im Stand „%(current)s“ kann nicht auf „%(new)s“ gesetzt werden.")
+            % {"current": measure.get_progress_display(), "new": MeasureStatus(status).label},
+            code="invalid_transition",
+        )
+
+
+def measure_set_status(*, measure: Measure, status: str, changed_by: Any = None) -> Measure:
+    """Move a measure to another state of implementation and tell whoever listens.
+
+    Setting the status it already has changes nothing and sends nothing. Otherwise the change
+    is saved (with its history entry naming `changed_by`) and `measure_status_changed` is
+    sent once the transaction has committed, so listeners never act on a rolled-back change.
+    """
+    with transaction.atomic():
+        current = Measure.objects.select_for_update().get(pk=measure.pk)
+        old_status = current.progress
+        if old_status == status:
+            return current
+        measure_status_check(measure=current, status=status)
+        current.progress = status
+        # django-simple-history takes the author of the history entry from here.
+        current._history_user = changed_by
+        current._change_reason = _("Umsetzungsstand: %(old)s → %(new)s") % {
+            "old": MeasureStatus(old_status).label,
+            "new": MeasureStatus(status).label,
+        }
+        current.full_clean()
+        current.save()
+        transaction.on_commit(
+            lambda: measure_status_changed.send(
+                sender=Measure,
+                measure=current,
+                old_status=old_status,
+                new_status=status,
+                changed_by=changed_by,
+            )
+        )
+    return current

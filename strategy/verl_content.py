@@ -6,7 +6,7 @@ everything here is only a starting point that editors change in the admin.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -272,15 +272,19 @@ def verl_content() -> list[SeedItem]:
 # `load_verl_content --demo` adds the items of every registered source after the base content.
 # The strategy app registers its demo set (strategy/demo_content.py); another app adds its
 # own (e.g. demo comments) from its AppConfig.ready() with `register_demo_content(...)`.
-# Sources run in registration order, so a later app may refer to objects of an earlier one.
+# Sources run in registration order and lazily, while the items before them are being
+# seeded: a later source (or a generator source, for its own later items) can look up the
+# objects created before it, e.g. a measure by slug, or the comment an answer replies to.
 
-_demo_sources: dict[str, Callable[[], list[SeedItem]]] = {}
+_demo_sources: dict[str, Callable[[], Iterable[SeedItem]]] = {}
 
 
-def register_demo_content(name: str, source: Callable[[], list[SeedItem]]) -> None:
+def register_demo_content(name: str, source: Callable[[], Iterable[SeedItem]]) -> None:
     """Add a source of demo SeedItems; registering a name again replaces its source."""
     _demo_sources[name] = source
 
 
-def demo_content() -> list[SeedItem]:
-    return [item for source in _demo_sources.values() for item in source()]
+def demo_content() -> Iterator[SeedItem]:
+    """The SeedItems of every source, each source called only when its turn comes."""
+    for source in list(_demo_sources.values()):
+        yield from source()

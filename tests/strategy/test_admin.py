@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from strategy.models import Measure, NewsPost, Page, Project
+from strategy.signals import measure_status_changed
 from tests.strategy.factories import MeasureFactory, NewsPostFactory, ProjectFactory
 
 
@@ -94,11 +95,13 @@ def test_changes_are_recorded_with_user_and_diff_and_can_be_reverted(admin_clien
     measure.refresh_from_db()
     assert (measure.title, measure.progress) == ("E-Akte für alle", "in_progress")
 
-    latest = measure.history.first()
-    assert latest.history_user == superuser
-    assert latest.history_type == "~"
-    delta = latest.diff_against(latest.prev_record)
-    assert set(delta.changed_fields) == {"title", "progress"}
+    # The new status is its own entry, written by measure_set_status with a reason.
+    status_entry, edit_entry = measure.history.all()[:2]
+    assert status_entry.history_user == edit_entry.history_user == superuser
+    assert status_entry.history_type == edit_entry.history_type == "~"
+    assert status_entry.diff_against(edit_entry).changed_fields == ["progress"]
+    assert status_entry.history_change_reason == "Umsetzungsstand: geplant → in Umsetzung"
+    assert edit_entry.diff_against(edit_entry.prev_record).changed_fields == ["title"]
 
     history = admin_client.get(admin_url(Measure, "history", measure.pk)).content.decode()
     assert "admin" in history
@@ -115,7 +118,7 @@ def test_changes_are_recorded_with_user_and_diff_and_can_be_reverted(admin_clien
     assert response.status_code == 302
     measure.refresh_from_db()
     assert (measure.title, measure.progress) == ("E-Akte", "planned")
-    assert measure.history.count() == 3
+    assert measure.history.count() == 5
     assert measure.history.first().history_user == superuser
 
 
@@ -149,3 +152,52 @@ def test_publication_state_filter_tells_scheduled_from_published(admin_client):
         assert shown == {expected}, state
     html = admin_client.get(url).content.decode()
     assert "Geplant" in html
+
+
+@pytest.mark.django_db
+def test_a_status_change_in_the_admin_goes_through_the_service_and_is_announced(
+    admin_client, superuser, django_capture_on_commit_callbacks
+):
+    measure = MeasureFactory(progress="planned")
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append(kwargs)
+
+    measure_status_changed.connect(receiver)
+    try:
+        change_url = admin_url(Measure, "change", measure.pk)
+        data = form_data(admin_client.get(change_url).context["adminform"].form) | {
+            "updates-TOTAL_FORMS": "0",
+            "updates-INITIAL_FORMS": "0",
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            assert admin_client.post(change_url, data).status_code == 302  # status unchanged
+        assert received == []
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(change_url, data | {"progress": "done"})
+        assert response.status_code == 302
+    finally:
+        measure_status_changed.disconnect(receiver)
+    [sent] = received
+    assert sent["measure"].pk == measure.pk
+    assert (sent["old_status"], sent["new_status"]) == ("planned", "done")
+    assert sent["changed_by"] == superuser
+
+
+@pytest.mark.django_db
+def test_a_forbidden_status_change_is_a_form_error(admin_client):
+    measure = MeasureFactory(progress="done")
+    change_url = admin_url(Measure, "change", measure.pk)
+    data = form_data(admin_client.get(change_url).context["adminform"].form) | {
+        "progress": "planned",
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["progress"] == [
+        "Eine Maßnahme im Stand „umgesetzt“ kann nicht auf „geplant“ gesetzt werden."
+    ]
+    measure.refresh_from_db()
+    assert measure.progress == "done"

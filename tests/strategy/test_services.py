@@ -1,8 +1,12 @@
 import pytest
+from django.core.exceptions import ValidationError
 
-from strategy.models import Page, PublicationStatus, SeedRecord, Task
-from strategy.services import content_seed
+from strategy.models import Measure, MeasureStatus, Page, PublicationStatus, SeedRecord, Task
+from strategy.services import content_seed, measure_set_status
+from strategy.signals import measure_status_changed
 from strategy.verl_content import SeedItem, verl_content
+from tests.feedback.factories import UserFactory
+from tests.strategy.factories import MeasureFactory
 
 
 @pytest.mark.django_db
@@ -73,3 +77,73 @@ def test_seeded_content_is_published_and_valid():
     content_seed(items=verl_content())
     assert Page.objects.published().count() == 6
     assert Task.objects.published().count() == 9
+
+
+@pytest.fixture
+def announced():
+    """The measure_status_changed signals sent while the test runs."""
+    received: list[dict] = []
+
+    def receiver(sender, **kwargs):
+        received.append(kwargs)
+
+    measure_status_changed.connect(receiver)
+    yield received
+    measure_status_changed.disconnect(receiver)
+
+
+@pytest.mark.django_db
+def test_measure_set_status_saves_records_history_and_announces_after_commit(
+    announced, django_capture_on_commit_callbacks
+):
+    measure = MeasureFactory(progress=MeasureStatus.PLANNED)
+    editor = UserFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        measure_set_status(measure=measure, status=MeasureStatus.IN_PROGRESS, changed_by=editor)
+    assert announced == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    [sent] = announced
+    assert sent["measure"].progress == MeasureStatus.IN_PROGRESS
+    assert (sent["old_status"], sent["new_status"]) == ("planned", "in_progress")
+    assert sent["changed_by"] == editor
+    assert Measure.objects.get(pk=measure.pk).progress == MeasureStatus.IN_PROGRESS
+    entry = measure.history.first()
+    assert entry.history_user == editor
+    assert entry.history_change_reason == "Umsetzungsstand: geplant → in Umsetzung"
+
+
+@pytest.mark.django_db
+def test_setting_the_same_status_changes_and_announces_nothing(
+    announced, django_capture_on_commit_callbacks
+):
+    measure = MeasureFactory(progress=MeasureStatus.DONE)
+    entries = measure.history.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        measure_set_status(measure=measure, status=MeasureStatus.DONE, changed_by=None)
+    assert announced == []
+    assert measure.history.count() == entries
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("current", "wanted"),
+    [("done", "planned"), ("done", "deferred"), ("planned", "erfunden")],
+)
+def test_forbidden_status_changes_are_refused(
+    announced, django_capture_on_commit_callbacks, current, wanted
+):
+    measure = MeasureFactory(progress=current)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        measure_set_status(measure=measure, status=wanted, changed_by=None)
+    assert Measure.objects.get(pk=measure.pk).progress == current
+    assert announced == []
+
+
+@pytest.mark.django_db
+def test_the_status_check_reads_the_stored_status_not_a_stale_copy(announced):
+    measure = MeasureFactory(progress=MeasureStatus.PLANNED)
+    stale = Measure.objects.get(pk=measure.pk)
+    measure_set_status(measure=measure, status=MeasureStatus.DONE, changed_by=None)
+    with pytest.raises(ValidationError):
+        measure_set_status(measure=stale, status=MeasureStatus.DEFERRED, changed_by=None)

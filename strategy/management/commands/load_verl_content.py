@@ -5,6 +5,7 @@ Idempotent: a second run changes nothing, and content an editor changed or delet
 admin is left alone.
 """
 
+from itertools import chain
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, dry_run: bool = False, demo: bool = False, **options: Any) -> None:
-        items = verl_content() + (demo_content() if demo else [])
+        # Demo sources are consumed while seeding, so later ones see what earlier ones made.
+        items = chain(verl_content(), demo_content() if demo else [])
         report = content_seed(items=items, dry_run=dry_run)
         if options["verbosity"] >= 2:
             for label, keys in [
