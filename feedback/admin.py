@@ -42,6 +42,7 @@ from feedback.models import (
     ModerationAction,
     RejectionReason,
     Topic,
+    commentable_models,
 )
 from feedback.overview import CHANNEL_LABELS, FeedbackItem, feedback_overview
 from feedback.services import (
@@ -53,7 +54,6 @@ from feedback.services import (
     status_change_check,
 )
 from feedback.text import clean_text
-from strategy.models import Publishable
 
 
 def _can_see_addresses(request: HttpRequest) -> bool:
@@ -69,7 +69,7 @@ class TargetFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         choices = []
-        for model in _commentable_models():
+        for model in commentable_models():
             content_type = ContentType.objects.get_for_model(model)
             has_comments = Comment.objects.filter(
                 content_type=content_type, object_id=OuterRef("pk")
@@ -85,16 +85,6 @@ class TargetFilter(admin.SimpleListFilter):
         if not (content_type_id.isdigit() and object_id.isdigit()):
             return queryset.none()
         return queryset.filter(content_type_id=content_type_id, object_id=object_id)
-
-
-def _commentable_models() -> list[type[Publishable]]:
-    from django.apps import apps
-
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, Publishable) and hasattr(model, "get_absolute_url")
-    ]
 
 
 class ReportedFilter(admin.SimpleListFilter):

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Rückmeldungen")
+
+    def ready(self) -> None:
+        from feedback import receivers
+        from strategy.signals import measure_status_changed
+
+        measure_status_changed.connect(
+            receivers.measure_status_changed, dispatch_uid="feedback.measure_status_changed"
+        )

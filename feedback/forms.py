@@ -73,7 +73,8 @@ class CommentForm(SpamProtectionMixin):
     notify = forms.BooleanField(
         label=_(
             "Bitte benachrichtigen Sie mich per E-Mail, wenn mein Kommentar freigegeben, "
-            "abgelehnt oder beantwortet wird."
+            "abgelehnt oder beantwortet wird oder sich der Stand einer Maßnahme ändert, der "
+            "die Stadt ihn zuordnet."
         ),
         required=False,
     )
@@ -183,6 +184,15 @@ class ContactForm(SpamProtectionMixin, forms.Form):
         label=_("Ihre Nachricht"),
         max_length=settings.CONTACT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    notify_progress = forms.BooleanField(
+        label=_("Über Fortschritte informieren (freiwillig)"),
+        required=False,
+        help_text=_(
+            "Wir schreiben Ihnen, wenn sich der Umsetzungsstand einer Maßnahme ändert, der wir "
+            "Ihre Nachricht zuordnen. Dafür bestätigen Sie zuerst Ihre Adresse über einen Link; "
+            "abbestellen können Sie mit einem Klick in jeder E-Mail."
+        ),
     )
     consent = forms.BooleanField(
         label=_(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import operator
 import secrets
+from functools import reduce
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback.validators import validate_link_count
+from strategy.models import Publishable
+
+
+def commentable_models() -> list[type[Publishable]]:
+    """Every content type comments can be written on: published content with a page."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Publishable) and hasattr(model, "get_absolute_url")
+    ]
 
 
 class CommentStatus(models.TextChoices):
@@ -48,6 +63,17 @@ class CommentQuerySet(models.QuerySet):
 
     def top_level(self) -> CommentQuerySet:
         return self.filter(parent__isnull=True)
+
+    def on_published_targets(self) -> CommentQuerySet:
+        """Comments whose page the public can see (a draft page hides its comments too)."""
+        conditions = [
+            Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=model.objects.published().values("pk"),
+            )
+            for model in commentable_models()
+        ]
+        return self.filter(reduce(operator.or_, conditions))
 
     def awaiting_digest(self) -> CommentQuerySet:
         """Pending comments the moderators have not been mailed about yet."""
@@ -121,8 +147,20 @@ class Comment(models.Model):
     moderators_notified_at = models.DateTimeField(
         _("Moderation benachrichtigt am"), null=True, blank=True
     )
+    is_demo = models.BooleanField(
+        _("Beispielinhalt"),
+        default=False,
+        help_text=_("Von load_verl_content --demo angelegt; vor dem Start löschen."),
+    )
     created_at = models.DateTimeField(_("eingegangen"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+    # Stored, so the site search reads a GIN index; weight D ranks comments below content.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", weight="D", config="german"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -138,6 +176,7 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at"], name="comment_status_idx"),
             models.Index(fields=["created_at"], name="comment_created_idx"),
             models.Index(fields=["moderators_notified_at"], name="comment_notified_idx"),
+            GinIndex(fields=["search_vector"], name="comment_search_idx"),
         ]
 
     def __str__(self) -> str:
@@ -400,6 +439,14 @@ class Conversation(models.Model):
     )
     consent_version = models.CharField(_("Datenschutzhinweis (Version)"), max_length=50, blank=True)
     consented_at = models.DateTimeField(_("eingewilligt am"), null=True, blank=True)
+    notify_progress = models.BooleanField(
+        _("über Fortschritte informieren"),
+        default=False,
+        help_text=_(
+            "Der Absender möchte eine E-Mail, wenn sich der Umsetzungsstand einer Maßnahme "
+            "ändert, der dieser Vorgang zugeordnet ist (nach Bestätigung seiner Adresse)."
+        ),
+    )
     created_at = models.DateTimeField(_("eingegangen"), default=timezone.now)
     last_message_at = models.DateTimeField(_("letzte Nachricht"), default=timezone.now)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
@@ -537,3 +584,76 @@ class AnswerTemplate(models.Model):
         return self.text.replace("{name}", conversation.contact_name).replace(
             "{vorgangsnummer}", conversation.reference
         )
+
+
+class MeasureLink(models.Model):
+    """Feedback staff linked to a measure ("Ihr Feedback – unsere Maßnahmen").
+
+    One row per (measure, comment) or (measure, conversation): the measure page counts
+    them with one aggregate, and a status change of the measure finds whom to tell.
+    """
+
+    measure = models.ForeignKey(
+        "strategy.Measure",
+        on_delete=models.CASCADE,
+        related_name="feedback_links",
+        verbose_name=_("Maßnahme"),
+    )
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="measure_links",
+        verbose_name=_("Kommentar"),
+    )
+    conversation = models.ForeignKey(
+        Conversation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="measure_links",
+        verbose_name=_("Vorgang"),
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zugeordnet von"),
+    )
+    created_at = models.DateTimeField(_("zugeordnet am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Zuordnung zu einer Maßnahme")
+        verbose_name_plural = _("Zuordnungen zu Maßnahmen")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(comment__isnull=False, conversation__isnull=True)
+                    | Q(comment__isnull=True, conversation__isnull=False)
+                ),
+                name="measurelink_one_item",
+                violation_error_message=_(
+                    "Bitte ordnen Sie entweder einen Kommentar oder einen Vorgang zu."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "comment"],
+                condition=Q(comment__isnull=False),
+                name="measurelink_unique_comment",
+                violation_error_message=_("Der Kommentar ist dieser Maßnahme schon zugeordnet."),
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "conversation"],
+                condition=Q(conversation__isnull=False),
+                name="measurelink_unique_conversation",
+                violation_error_message=_("Der Vorgang ist dieser Maßnahme schon zugeordnet."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        item = self.comment if self.comment_id else self.conversation
+        return f"{self.measure} ← {item}"

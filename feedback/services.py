@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid, parseaddr
+from itertools import chain
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -44,6 +45,7 @@ from feedback.models import (
     Conversation,
     ConversationStatus,
     Direction,
+    MeasureLink,
     Message,
     ModerationAction,
     ModerationStep,
@@ -54,7 +56,7 @@ from feedback.models import (
 from feedback.ratelimit import Limit, address_fingerprint, limit_exceeded
 from feedback.roles import MODERATION
 from feedback.text import clean_text
-from strategy.models import Publishable
+from strategy.models import Measure, MeasureStatus, Publishable
 from strategy.services import SeedReport, content_seed
 from strategy.verl_content import SeedItem
 
@@ -131,27 +133,36 @@ def _notifiable_address(comment: Comment) -> ConfirmedAddress | None:
     ).first()
 
 
-def _author_notify(*, comment: Comment, template: str, context: dict[str, Any]) -> bool:
-    """Mail the author about their comment, only to a confirmed address that opted in."""
-    address = _notifiable_address(comment)
-    if address is None:
-        return False
+def _subscriber_notify(
+    *, address: ConfirmedAddress, template: str, context: dict[str, Any]
+) -> None:
+    """Queue a notification to a confirmed address, with a one-click unsubscribe (RFC 8058)."""
     unsubscribe_url = absolute_url(
         reverse("feedback:unsubscribe", kwargs={"token": address.unsubscribe_token})
     )
     email_queue(
         to=address.email,
         template=template,
-        context={
-            "comment": comment,
-            "comment_url": absolute_url(comment.get_absolute_url()),
-            "unsubscribe_url": unsubscribe_url,
-            "cdo_email": settings.CDO_EMAIL,
-            **context,
-        },
+        context={"unsubscribe_url": unsubscribe_url, "cdo_email": settings.CDO_EMAIL, **context},
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def _author_notify(*, comment: Comment, template: str, context: dict[str, Any]) -> bool:
+    """Mail the author about their comment, only to a confirmed address that opted in."""
+    address = _notifiable_address(comment)
+    if address is None:
+        return False
+    _subscriber_notify(
+        address=address,
+        template=template,
+        context={
+            "comment": comment,
+            "comment_url": absolute_url(comment.get_absolute_url()),
+            **context,
         },
     )
     return True
@@ -669,11 +680,14 @@ def conversation_open_from_form(
     topic: Topic | None,
     text: str,
     consent_version: str,
+    notify_progress: bool = False,
 ) -> Conversation:
     """Store a contact-form message as a new conversation and confirm it to the sender.
 
     The confirmation names only the reference number, never what was typed: otherwise the
     form would send any text to any address. Confirmations to one address are limited too.
+    A sender who wants to hear about the progress of measures (`notify_progress`) is asked
+    to confirm the address first, as comment authors are; only then is anything mailed.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -686,6 +700,7 @@ def conversation_open_from_form(
             contact_email=email,
             consent_version=consent_version,
             consented_at=now,
+            notify_progress=notify_progress,
             created_at=now,
             last_message_at=now,
         )
@@ -710,6 +725,8 @@ def conversation_open_from_form(
                 context={"reference": conversation.reference},
                 reply_to=[settings.CDO_EMAIL],
             )
+        if notify_progress:
+            address_request_confirmation(email=email)
     return conversation
 
 
@@ -1034,3 +1051,96 @@ def inbox_seed(*, dry_run: bool = False) -> SeedReport:
         for index, name in enumerate(DEFAULT_TOPICS, start=1)
     ]
     return content_seed(items=items, dry_run=dry_run)
+
+
+# --- Ihr Feedback – unsere Maßnahmen ------------------------------------------------------
+
+
+def measure_link_create(
+    *,
+    measure: Measure,
+    linked_by: Any,
+    comment: Comment | None = None,
+    conversation: Conversation | None = None,
+) -> MeasureLink:
+    """Link one comment or one conversation to a measure; linking it again changes nothing.
+
+    Only citizens' feedback is linked: no spam, and not the town's own official answers.
+    """
+    if (comment is None) == (conversation is None):
+        raise ValidationError(
+            _("Bitte ordnen Sie entweder einen Kommentar oder einen Vorgang zu."), code="item"
+        )
+    with transaction.atomic():
+        if comment is not None:
+            comment = _locked(comment)
+            if comment.is_official or comment.status == CommentStatus.SPAM:
+                raise ValidationError(
+                    _("Spam und Antworten der Stadt werden keiner Maßnahme zugeordnet."),
+                    code="not_feedback",
+                )
+            existing = MeasureLink.objects.filter(measure=measure, comment=comment).first()
+        else:
+            conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+            existing = MeasureLink.objects.filter(
+                measure=measure, conversation=conversation
+            ).first()
+        if existing is not None:
+            return existing
+        link = MeasureLink(
+            measure=measure, comment=comment, conversation=conversation, linked_by=linked_by
+        )
+        _save(link)
+    return link
+
+
+@transaction.atomic
+def measure_link_delete(*, link: MeasureLink) -> None:
+    """Undo a link; an already deleted one is fine."""
+    MeasureLink.objects.filter(pk=link.pk).delete()
+
+
+def measure_feedback_counts(*, measure: Measure) -> dict[str, int]:
+    """How much feedback is linked to a measure: comments (without spam) and conversations."""
+    return MeasureLink.objects.filter(measure=measure).aggregate(
+        comments=models.Count(
+            "pk",
+            filter=models.Q(comment__isnull=False) & ~models.Q(comment__status=CommentStatus.SPAM),
+        ),
+        conversations=models.Count("pk", filter=models.Q(conversation__isnull=False)),
+    )
+
+
+@transaction.atomic
+def measure_contributors_notify(*, measure: Measure, old_status: str, new_status: str) -> int:
+    """Tell the citizens whose feedback is linked to a measure that its status changed.
+
+    Each address gets one mail, however many of its comments and messages are linked. Only
+    confirmed addresses that still want updates are mailed: comment authors who asked for
+    notifications and contact-form senders who ticked "Über Fortschritte informieren".
+    Nothing is sent for a measure the public cannot see. Returns the number of mails queued.
+    """
+    if old_status == new_status or not Measure.objects.published().filter(pk=measure.pk).exists():
+        return 0
+    from_comments = (
+        Comment.objects.filter(measure_links__measure=measure, notify=True, is_official=False)
+        .exclude(author_email="")
+        .exclude(status=CommentStatus.SPAM)
+        .values_list("author_email", flat=True)
+    )
+    from_conversations = Conversation.objects.filter(
+        measure_links__measure=measure, notify_progress=True
+    ).values_list("contact_email", flat=True)
+    emails = {normalize_email(email) for email in chain(from_comments, from_conversations)}
+    addresses = ConfirmedAddress.objects.filter(email__in=emails, notify=True).order_by("email")
+    context = {
+        "measure": measure,
+        "measure_url": absolute_url(measure.get_absolute_url()),
+        "old_status": MeasureStatus(old_status).label,
+        "new_status": MeasureStatus(new_status).label,
+    }
+    sent = 0
+    for address in addresses:
+        _subscriber_notify(address=address, template="measure_status_changed", context=context)
+        sent += 1
+    return sent

@@ -240,6 +240,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         topic=form.cleaned_data.get("topic"),
         text=form.cleaned_data["text"],
         consent_version=settings.PRIVACY_POLICY_VERSION,
+        notify_progress=form.cleaned_data["notify_progress"],
     )
     request.session[SENT_REFERENCE] = conversation.reference
     return redirect("feedback:contact_sent")

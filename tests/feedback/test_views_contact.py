@@ -56,6 +56,7 @@ def test_the_form_has_a_visible_german_label_for_every_field(client, topic):
         ("id_topic", "Thema"),
         ("id_subject", "Betreff"),
         ("id_text", "Ihre Nachricht"),
+        ("id_notify_progress", "Über Fortschritte informieren"),
         ("id_consent", "Ich habe den Datenschutzhinweis gelesen"),
     ]:
         assert re.search(rf'<label for="{field_id}">{label}', html), field_id
@@ -79,6 +80,7 @@ def test_a_valid_message_opens_a_conversation_and_shows_its_reference(
     assert conversation.channel == Channel.FORM
     assert conversation.topic == topic
     assert conversation.consent_version == "2026-01"
+    assert not conversation.notify_progress
 
     page = client.get(response["Location"])
     assert page.status_code == 200
@@ -157,3 +159,23 @@ def test_without_any_topic_the_form_still_works(client):
     del data["topic"]
     assert client.post(URL, data).status_code == 302
     assert Conversation.objects.get().topic is None
+
+
+def test_progress_updates_are_opt_in_and_need_a_confirmed_address(
+    client, topic, django_capture_on_commit_callbacks, run_tasks
+):
+    html = client.get(URL).content.decode()
+    checkbox = re.search(r'<input type="checkbox" name="notify_progress"[^>]*>', html).group(0)
+    assert "checked" not in checkbox
+    assert 'aria-describedby="id_notify_progress_helptext"' in checkbox
+    assert 'id="id_notify_progress_helptext"' in html  # the help text it points to exists
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, valid_data(topic, notify_progress="on"))
+    assert response.status_code == 302
+    assert Conversation.objects.get().notify_progress
+    run_tasks()
+    _receipt, confirmation = mail.outbox
+    assert confirmation.to == ["erika@example.org"]
+    assert "/kommentare/adresse-bestaetigen/" in confirmation.body
+    assert "Termine" not in confirmation.body  # nothing the sender typed
