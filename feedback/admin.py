@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaks_filter
@@ -38,6 +39,7 @@ from feedback.models import (
     Conversation,
     ConversationStatus,
     Direction,
+    MeasureLink,
     Message,
     ModerationAction,
     RejectionReason,
@@ -54,6 +56,7 @@ from feedback.services import (
     status_change_check,
 )
 from feedback.text import clean_text
+from strategy.models import Measure
 
 
 def _can_see_addresses(request: HttpRequest) -> bool:
@@ -87,6 +90,28 @@ class TargetFilter(admin.SimpleListFilter):
         return queryset.filter(content_type_id=content_type_id, object_id=object_id)
 
 
+class MeasureFilter(admin.SimpleListFilter):
+    """Feedback linked to one measure; lists only measures with links of this kind."""
+
+    title = _("Maßnahme")
+    parameter_name = "massnahme"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        item = model_admin.model._meta.model_name  # "comment" or "conversation"
+        links = MeasureLink.objects.filter(**{f"{item}__isnull": False})
+        measures = Measure.objects.filter(Exists(links.filter(measure=OuterRef("pk"))))
+        return [(str(measure.pk), measure.title) for measure in measures.order_by("title")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()
+        links = MeasureLink.objects.filter(measure_id=self.value())
+        item = queryset.model._meta.model_name
+        return queryset.filter(Exists(links.filter(**{item: OuterRef("pk")})))
+
+
 class ReportedFilter(admin.SimpleListFilter):
     title = _("Meldungen")
     parameter_name = "gemeldet"
@@ -103,13 +128,147 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommentActionForm(ActionForm):
+class MeasureChoiceField(forms.ModelChoiceField):
+    """All measures, named with their action field; a plain select that works without JS."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            queryset=Measure.objects.select_related("action_field"),
+            required=False,
+            label=_("Maßnahme"),
+            empty_label=_("– Maßnahme für „Zuordnen“ –"),
+            **kwargs,
+        )
+
+    def label_from_instance(self, measure: Measure) -> str:
+        return f"{measure.action_field.title} › {measure.title}"
+
+
+class MeasureLinkActionForm(ActionForm):
+    measure = MeasureChoiceField()
+
+
+class CommentActionForm(MeasureLinkActionForm):
     rejection_reason = forms.ModelChoiceField(
         queryset=RejectionReason.objects.filter(is_active=True),
         required=False,
         label=_("Ablehnungsgrund"),
         empty_label=_("– Grund für „Ablehnen“ –"),
     )
+
+
+class MeasureLinkFormSet(BaseInlineFormSet):
+    """Links are added and removed through the services; the parent is checked here first,
+    so a refused link is a form error, not a message after saving."""
+
+    def clean(self) -> None:
+        super().clean()
+        parent = self.instance
+        adding = any(
+            form.has_changed() and not form.cleaned_data.get("DELETE", False)
+            for form in self.extra_forms
+            if hasattr(form, "cleaned_data")
+        )
+        if (
+            adding
+            and isinstance(parent, Comment)
+            and (parent.is_official or parent.status == CommentStatus.SPAM)
+        ):
+            raise ValidationError(
+                _("Spam und Antworten der Stadt werden keiner Maßnahme zugeordnet.")
+            )
+
+
+class MeasureLinkInline(admin.TabularInline):
+    """The measures a comment or conversation is linked to ("Ihr Feedback – unsere Maßnahmen").
+
+    Linking is part of handling the feedback, so it needs the right to change the comment or
+    conversation, not a permission of its own.
+    """
+
+    model = MeasureLink
+    formset = MeasureLinkFormSet
+    extra = 0
+    fields = ["measure", "linked_by", "created_at"]
+    readonly_fields = ["linked_by", "created_at"]
+    autocomplete_fields = ["measure"]
+    verbose_name = _("Maßnahme")
+    verbose_name_plural = _("Ihr Feedback – unsere Maßnahmen: zugeordnete Maßnahmen")
+
+    def _parent_perm(self, request: HttpRequest, action: str) -> bool:
+        return request.user.has_perm(f"feedback.{action}_{self.parent_model._meta.model_name}")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._parent_perm(request, "view") or self._parent_perm(request, "change")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._parent_perm(request, "change")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a link is removed and added anew, never edited
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._parent_perm(request, "change")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("measure", "linked_by")
+
+
+class CommentMeasureLinkInline(MeasureLinkInline):
+    fk_name = "comment"
+
+
+class ConversationMeasureLinkInline(MeasureLinkInline):
+    fk_name = "conversation"
+
+
+def _measure_links_save(request: HttpRequest, formset: Any, **item: Any) -> None:
+    """Save the link inline's changes through the services (never the formset's own save)."""
+    formset.save(commit=False)  # works out new and deleted rows for the admin's change log
+    for link in formset.new_objects:
+        services.measure_link_create(measure=link.measure, linked_by=request.user, **item)
+    for link in formset.deleted_objects:
+        services.measure_link_delete(link=link)
+
+
+def _measure_link_action(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, item: str
+) -> None:
+    measure_id = request.POST.get("measure", "")
+    measure = Measure.objects.filter(pk=measure_id).first() if measure_id.isdigit() else None
+    if measure is None:
+        modeladmin.message_user(request, _("Bitte wählen Sie eine Maßnahme."), messages.ERROR)
+        return
+    linked = refused = 0
+    for obj in queryset:
+        try:
+            services.measure_link_create(measure=measure, linked_by=request.user, **{item: obj})
+        except ValidationError:
+            refused += 1
+        else:
+            linked += 1
+    if linked:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d Rückmeldung der Maßnahme „%(measure)s“ zugeordnet.",
+                "%(count)d Rückmeldungen der Maßnahme „%(measure)s“ zugeordnet.",
+                linked,
+            )
+            % {"count": linked, "measure": measure.title},
+            messages.SUCCESS,
+        )
+    if refused:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d Rückmeldung wurde nicht zugeordnet (Spam oder Antwort der Stadt).",
+                "%(count)d Rückmeldungen wurden nicht zugeordnet (Spam oder Antworten der Stadt).",
+                refused,
+            )
+            % {"count": refused},
+            messages.WARNING,
+        )
 
 
 class CommentTextField(forms.CharField):
@@ -256,13 +415,15 @@ class CommentAdmin(admin.ModelAdmin):
         ("created_at", admin.DateFieldListFilter),
         ReportedFilter,
         "is_official",
+        MeasureFilter,
+        "is_demo",
     ]
     list_select_related = ["content_type"]
     list_per_page = 50
     show_full_result_count = False
     ordering = ["-created_at"]
-    actions = ["approve", "reject", "mark_spam", "hide", "restore"]
-    inlines = [CommentReportInline, ModerationActionInline]
+    actions = ["approve", "reject", "mark_spam", "hide", "restore", "link_to_measure"]
+    inlines = [CommentMeasureLinkInline, CommentReportInline, ModerationActionInline]
 
     # --- Display ------------------------------------------------------------------------
 
@@ -405,7 +566,20 @@ class CommentAdmin(admin.ModelAdmin):
             messages.error(request, " ".join(error.messages))
         obj.refresh_from_db()
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is MeasureLink:
+            _measure_links_save(request, formset, comment=form.instance)
+        else:
+            super().save_formset(request, form, formset, change)
+
     # --- Bulk actions ---------------------------------------------------------------------
+
+    @admin.action(
+        description=_("Ausgewählte Kommentare der gewählten Maßnahme zuordnen"),
+        permissions=["change"],
+    )
+    def link_to_measure(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _measure_link_action(self, request, queryset, "comment")
 
     @admin.action(description=_("Ausgewählte Kommentare freigeben"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -719,6 +893,7 @@ class ConversationAdmin(admin.ModelAdmin):
         "topic",
         ("assignee", admin.RelatedOnlyFieldListFilter),
         "created_at",
+        MeasureFilter,
     ]
     list_select_related = ["topic", "assignee"]
     search_fields = [
@@ -752,13 +927,15 @@ class ConversationAdmin(admin.ModelAdmin):
             {"fields": ["created_at", "last_message_at", "consent"], "classes": ["collapse"]},
         ),
     ]
-    inlines = [MessageInline]
+    inlines = [ConversationMeasureLinkInline, MessageInline]
+    action_form = MeasureLinkActionForm
     actions = [
         _status_action(ConversationStatus.IN_PROGRESS, _("Status: in Bearbeitung")),
         _status_action(ConversationStatus.ANSWERED, _("Status: beantwortet")),
         _status_action(ConversationStatus.CLOSED, _("Status: geschlossen")),
         _status_action(ConversationStatus.NEW, _("Status: neu")),
         "assign_to_me",
+        "link_to_measure",
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -783,6 +960,19 @@ class ConversationAdmin(admin.ModelAdmin):
         for conversation in queryset:
             conversation_assign(conversation=conversation, assignee=request.user)
         self.message_user(request, _("Die Vorgänge sind Ihnen zugewiesen."), messages.SUCCESS)
+
+    @admin.action(
+        description=_("Ausgewählte Vorgänge der gewählten Maßnahme zuordnen"),
+        permissions=["change"],
+    )
+    def link_to_measure(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _measure_link_action(self, request, queryset, "conversation")
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is MeasureLink:
+            _measure_links_save(request, formset, conversation=form.instance)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def save_model(self, request: HttpRequest, obj: Conversation, form: Any, change: bool) -> None:
         conversation_edit(

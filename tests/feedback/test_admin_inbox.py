@@ -118,6 +118,8 @@ def test_staff_edit_assignee_notes_and_status(admin_client, superuser):
             "notes": "Rückruf am Montag",
             "messages-TOTAL_FORMS": "0",
             "messages-INITIAL_FORMS": "0",
+            "measure_links-TOTAL_FORMS": "0",
+            "measure_links-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -136,6 +138,8 @@ def test_a_forbidden_status_change_is_a_form_error(admin_client):
             "notes": "",
             "messages-TOTAL_FORMS": "0",
             "messages-INITIAL_FORMS": "0",
+            "measure_links-TOTAL_FORMS": "0",
+            "measure_links-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200
