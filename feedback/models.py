@@ -586,6 +586,17 @@ class AnswerTemplate(models.Model):
         )
 
 
+class MeasureLinkQuerySet(models.QuerySet):
+    def counts(self) -> dict[str, int]:
+        """Linked comments (spam not counted) and conversations, in one query."""
+        return self.aggregate(
+            comments=models.Count(
+                "pk", filter=Q(comment__isnull=False) & ~Q(comment__status=CommentStatus.SPAM)
+            ),
+            conversations=models.Count("pk", filter=Q(conversation__isnull=False)),
+        )
+
+
 class MeasureLink(models.Model):
     """Feedback staff linked to a measure ("Ihr Feedback – unsere Maßnahmen").
 
@@ -624,6 +635,8 @@ class MeasureLink(models.Model):
         verbose_name=_("zugeordnet von"),
     )
     created_at = models.DateTimeField(_("zugeordnet am"), auto_now_add=True)
+
+    objects = MeasureLinkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Zuordnung zu einer Maßnahme")

@@ -1100,17 +1100,6 @@ def measure_link_delete(*, link: MeasureLink) -> None:
     MeasureLink.objects.filter(pk=link.pk).delete()
 
 
-def measure_feedback_counts(*, measure: Measure) -> dict[str, int]:
-    """How much feedback is linked to a measure: comments (without spam) and conversations."""
-    return MeasureLink.objects.filter(measure=measure).aggregate(
-        comments=models.Count(
-            "pk",
-            filter=models.Q(comment__isnull=False) & ~models.Q(comment__status=CommentStatus.SPAM),
-        ),
-        conversations=models.Count("pk", filter=models.Q(conversation__isnull=False)),
-    )
-
-
 @transaction.atomic
 def measure_contributors_notify(*, measure: Measure, old_status: str, new_status: str) -> int:
     """Tell the citizens whose feedback is linked to a measure that its status changed.

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from feedback.forms import CommentForm
-from feedback.models import Comment
+from feedback.models import Comment, MeasureLink
 from feedback.text import render_comment_text
 
 register = template.Library()
@@ -56,6 +56,33 @@ def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
             "feedback:comment_create",
             kwargs={"content_type_id": content_type.pk, "object_id": target.pk},
         ),
+    }
+
+
+# Linked public comments shown on a measure's page; the rest are counted.
+MEASURE_COMMENTS_SHOWN = 20
+
+
+@register.inclusion_tag("feedback/includes/measure_feedback.html")
+def measure_feedback(measure: Model) -> dict[str, Any]:
+    """ "Ihr Feedback – unsere Maßnahmen": how much feedback is linked to the measure, and the
+    public part of it. Three queries however many links there are."""
+    counts = MeasureLink.objects.filter(measure=measure).counts()
+    public = (
+        Comment.objects.public()
+        .on_published_targets()
+        .filter(measure_links__measure=measure)
+        .order_by("-created_at", "-id")
+    )
+    public_count = public.count()
+    return {
+        "measure": measure,
+        "comment_count": counts["comments"],
+        "conversation_count": counts["conversations"],
+        "total": counts["comments"] + counts["conversations"],
+        "public_count": public_count,
+        "public_comments": list(public[:MEASURE_COMMENTS_SHOWN]) if public_count else [],
+        "more": max(0, public_count - MEASURE_COMMENTS_SHOWN),
     }
 
 
