@@ -46,7 +46,7 @@ from feedback.models import (
     Topic,
     commentable_models,
 )
-from feedback.overview import CHANNEL_LABELS, FeedbackItem, feedback_overview
+from feedback.overview import CHANNEL_LABELS, FeedbackItem, feedback_overview, visible_kinds
 from feedback.services import (
     answer_subject,
     conversation_answer,
@@ -1056,7 +1056,8 @@ class ConversationAdmin(admin.ModelAdmin):
         channel = request.GET.get("kanal", "")
         if channel not in CHANNEL_LABELS:
             channel = ""
-        paginator = Paginator(feedback_overview(channel=channel), 50)
+        overview = feedback_overview(channel=channel, kinds=visible_kinds(request.user))
+        paginator = Paginator(overview, 50)
         page = paginator.get_page(request.GET.get("seite"))
         context = {
             **self.admin_site.each_context(request),
