@@ -8,8 +8,11 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from feedback import receivers
+        from feedback.search import comment_provider
+        from strategy.search import register
         from strategy.signals import measure_status_changed
 
         measure_status_changed.connect(
             receivers.measure_status_changed, dispatch_uid="feedback.measure_status_changed"
         )
+        register(comment_provider())
