@@ -46,7 +46,7 @@ def test_load_verl_content_dry_run_and_verbosity():
 @pytest.mark.django_db
 def test_demo_content_is_a_marked_realistic_set():
     output = run("--demo")
-    assert "created 108" in output
+    assert "created 127" in output  # 108 strategy items, 19 from feedback (comments, links)
     assert ActionField.objects.count() == 6
     assert Measure.objects.count() == 30
     assert Project.objects.count() == 10
@@ -67,7 +67,7 @@ def test_demo_content_is_a_marked_realistic_set():
     }
     assert Project.objects.filter(is_smart_city=True).exists()
     assert Event.objects.upcoming().exists() or Event.objects.past().exists()
-    assert "created 0, updated 0, left 108 unchanged" in run("--demo")
+    assert "created 0, updated 0, left 127 unchanged" in run("--demo")
 
 
 @pytest.mark.django_db
@@ -96,5 +96,5 @@ def test_other_apps_can_add_demo_content():
 
 @pytest.mark.django_db
 def test_demo_dry_run_writes_nothing():
-    assert "Dry run: would have created 108" in run("--demo", "--dry-run")
+    assert "Dry run: would have created 127" in run("--demo", "--dry-run")
     assert not Measure.objects.exists()
