@@ -22,4 +22,5 @@ urlpatterns = [
     path("konto/loeschen/", views.account_delete, name="account_delete"),
     path("kontakt/", views.contact, name="contact"),
     path("kontakt/gesendet/", views.contact_sent, name="contact_sent"),
+    path("transparenz/", views.transparency, name="transparency"),
 ]

@@ -26,6 +26,7 @@ from feedback.ratelimit import (
     recent_client_fingerprints,
 )
 from feedback.services import conversation_open_from_form
+from feedback.transparency import bar_chart, transparency_report
 from strategy.models import Publishable
 
 COMMENT_CONFIRMATION = "kommentare"  # message tag: shown in the comments block, not on top
@@ -253,3 +254,15 @@ def contact_sent(request: HttpRequest) -> HttpResponse:
     if not reference:
         return redirect("feedback:contact")
     return render(request, "feedback/conversation_created.html", {"reference": reference})
+
+
+@require_GET
+def transparency(request: HttpRequest) -> HttpResponse:
+    """Contributions by channel and month, share answered, medians: from the data, cached."""
+    report = transparency_report()
+    context = {
+        "report": report,
+        "chart": bar_chart(report) if report.total else None,
+        "cache_minutes": max(1, round(settings.TRANSPARENCY_CACHE_SECONDS / 60)),
+    }
+    return render(request, "feedback/transparency.html", context)

@@ -5,6 +5,7 @@ Content templates use the tag, so the strategy app never imports feedback.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import template
@@ -14,7 +15,9 @@ from django.core.paginator import Paginator
 from django.db.models import Model, Prefetch
 from django.forms import BoundField
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 
 from feedback.forms import CommentForm
 from feedback.models import Comment, MeasureLink
@@ -84,6 +87,40 @@ def measure_feedback(measure: Model) -> dict[str, Any]:
         "public_comments": list(public[:MEASURE_COMMENTS_SHOWN]) if public_count else [],
         "more": max(0, public_count - MEASURE_COMMENTS_SHOWN),
     }
+
+
+def _decimal(value: float) -> str:
+    """One decimal in German notation, without a trailing ",0"."""
+    rounded = round(value, 1)
+    return number_format(rounded, decimal_pos=0 if rounded == int(rounded) else 1)
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """A waiting time for people: "45 Minuten", "2,5 Stunden", "3 Tage"; "–" without data."""
+    if value is None:
+        return "–"
+    minutes = value.total_seconds() / 60
+    if minutes < 1:
+        return gettext("unter einer Minute")
+    if minutes < 60:
+        count = round(minutes)
+        return ngettext("%(count)s Minute", "%(count)s Minuten", count) % {"count": count}
+    hours = minutes / 60
+    if hours < 48:
+        text = _decimal(hours)
+        return ngettext("%(count)s Stunde", "%(count)s Stunden", 1 if text == "1" else 2) % {
+            "count": text
+        }
+    return gettext("%(count)s Tage") % {"count": _decimal(hours / 24)}
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """A share as a whole percentage in German notation ("67 %"); "–" without data."""
+    if share is None:
+        return "–"
+    return f"{number_format(round(share * 100))}\u00a0%"
 
 
 @register.filter

@@ -169,6 +169,8 @@ MODERATION_NOTIFY_INTERVAL = env.int("MODERATION_NOTIFY_INTERVAL", default=900)
 CONFIRMATION_MAILS_PER_DAY = env.int("CONFIRMATION_MAILS_PER_DAY", default=3)
 # Stored with every consent (comments, contact form); raise it when the privacy policy changes.
 PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2026-01")
+# Seconds the numbers of /transparenz/ are kept in the cache before they are computed again.
+TRANSPARENCY_CACHE_SECONDS = env.int("TRANSPARENCY_CACHE_SECONDS", default=600)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "de"
