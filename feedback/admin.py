@@ -191,9 +191,12 @@ class MeasureLinkInline(admin.TabularInline):
     extra = 0
     fields = ["measure", "linked_by", "created_at"]
     readonly_fields = ["linked_by", "created_at"]
-    autocomplete_fields = ["measure"]
     verbose_name = _("Maßnahme")
     verbose_name_plural = _("Ihr Feedback – unsere Maßnahmen: zugeordnete Maßnahmen")
+
+    def get_autocomplete_fields(self, request: HttpRequest) -> list[str]:
+        # The search endpoint needs permission to view measures; without it, a plain select.
+        return ["measure"] if request.user.has_perm("strategy.view_measure") else []
 
     def _parent_perm(self, request: HttpRequest, action: str) -> bool:
         return request.user.has_perm(f"feedback.{action}_{self.parent_model._meta.model_name}")
@@ -915,6 +918,7 @@ class ConversationAdmin(admin.ModelAdmin):
         "created_at",
         "last_message_at",
         "consent",
+        "notify_progress",
     ]
     fieldsets = [
         (
@@ -924,7 +928,10 @@ class ConversationAdmin(admin.ModelAdmin):
         (_("Bearbeitung"), {"fields": ["status", "topic", "assignee", "notes"]}),
         (
             _("Zeitpunkte und Einwilligung"),
-            {"fields": ["created_at", "last_message_at", "consent"], "classes": ["collapse"]},
+            {
+                "fields": ["created_at", "last_message_at", "consent", "notify_progress"],
+                "classes": ["collapse"],
+            },
         ),
     ]
     inlines = [ConversationMeasureLinkInline, MessageInline]

@@ -9,7 +9,7 @@ another app adds its own sources the same way, without the strategy app importin
     class FeedbackConfig(AppConfig):
         def ready(self):
             register(SearchProvider(key="feedback.comment", label=_("Kommentar"),
-                                    queryset=lambda: Comment.objects.approved(), ...))
+                                    queryset=lambda: Comment.objects.public(), ...))
 
 How a query is matched: the words of the query (letters and digits only, so no tsquery
 syntax ever reaches PostgreSQL) become prefix terms joined by AND, e.g.

@@ -151,6 +151,7 @@ def measure_set_status(*, measure: Measure, status: str, changed_by: Any = None)
         }
         current.full_clean()
         current.save()
+        # robust: the change is committed; a failing listener is logged, not shown as an error.
         transaction.on_commit(
             lambda: measure_status_changed.send(
                 sender=Measure,
@@ -158,6 +159,7 @@ def measure_set_status(*, measure: Measure, status: str, changed_by: Any = None)
                 old_status=old_status,
                 new_status=status,
                 changed_by=changed_by,
-            )
+            ),
+            robust=True,
         )
     return current

@@ -1,6 +1,7 @@
 """Admin: staff link comments and conversations to measures, and see the links in both lists."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -46,7 +47,14 @@ def test_a_moderator_links_a_comment_on_its_page_and_removes_it_again(
     moderator_client, moderator, measure
 ):
     comment = ApprovedCommentFactory(text="Bitte die Akten digital führen.")
-    data = form_data(moderator_client.get(comment_url(comment)).content.decode())
+    html = moderator_client.get(comment_url(comment)).content.decode()
+    # Moderation may not view measures in the admin, so no search-as-you-type: a plain select.
+    empty_row = re.search(
+        r'<select name="measure_links-__prefix__-measure".*?</select>', html, re.S
+    )
+    assert "Einführung der E-Akte" in empty_row.group(0)
+    assert "admin-autocomplete" not in empty_row.group(0)
+    data = form_data(html)
     assert data["measure_links-TOTAL_FORMS"] == "0"
     data |= {"measure_links-TOTAL_FORMS": "1", "measure_links-0-measure": str(measure.pk)}
     response = moderator_client.post(comment_url(comment), data)
@@ -158,6 +166,9 @@ def test_editors_see_links_but_cannot_add_any(editor, measure):
 
 def test_the_measure_field_searches_measures_as_you_type(admin_client, measure):
     MeasureFactory(title="Glasfaser für alle")
+    html = admin_client.get(comment_url(ApprovedCommentFactory())).content.decode()
+    empty_row = re.search(r'<select name="measure_links-__prefix__-measure".*?>', html, re.S)
+    assert "admin-autocomplete" in empty_row.group(0)
     response = admin_client.get(
         reverse("admin:autocomplete"),
         {
