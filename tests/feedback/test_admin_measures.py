@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -11,10 +12,12 @@ from feedback.models import CommentStatus, MeasureLink
 from tests.feedback.factories import (
     ApprovedCommentFactory,
     CommentFactory,
+    ConfirmedAddressFactory,
     ConversationFactory,
 )
 from tests.feedback.test_admin import form_data
 from tests.strategy.factories import ActionFieldFactory, MeasureFactory
+from tests.strategy.test_admin import form_data as strategy_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +183,27 @@ def test_the_measure_field_searches_measures_as_you_type(admin_client, measure):
     )
     assert response.status_code == 200
     assert [r["text"] for r in json.loads(response.content)["results"]] == ["Einführung der E-Akte"]
+
+
+def test_a_status_change_in_the_measure_admin_mails_who_asked(
+    admin_client, measure, django_capture_on_commit_callbacks, run_tasks
+):
+    ConfirmedAddressFactory(email="anna@example.org")
+    comment = ApprovedCommentFactory(author_email="anna@example.org", notify=True)
+    MeasureLink.objects.create(measure=measure, comment=comment)
+    change_url = reverse("admin:strategy_measure_change", args=[measure.pk])
+    data = strategy_form_data(admin_client.get(change_url).context["adminform"].form) | {
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(change_url, data | {"title": "E-Akte"}).status_code == 302
+    run_tasks()
+    assert mail.outbox == []  # another field changed, not the status
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(change_url, data | {"progress": "in_progress"}).status_code == 302
+    run_tasks()
+    [message] = mail.outbox
+    assert message.to == ["anna@example.org"]
+    assert "jetzt: in Umsetzung" in message.body
