@@ -109,7 +109,7 @@ def test_guests_must_solve_the_captcha(client, cdo_page):
     response = client.post(form_url(cdo_page), data)
     assert response.status_code == 400
     html = unescape(response.content.decode())
-    assert "Die Zeichen stimmen nicht überein." in html
+    assert "Das Ergebnis stimmt nicht." in html
     assert not Comment.objects.exists()
 
     data = guest_data()

@@ -120,7 +120,7 @@ def test_errors_are_400_with_a_linked_summary_and_keep_what_was_typed(client, to
 def test_a_wrong_captcha_and_a_filled_honeypot_are_refused(client, topic):
     response = client.post(URL, valid_data(topic, captcha_1="falsch"))
     assert response.status_code == 400
-    assert "Die Zeichen stimmen nicht überein" in response.content.decode()
+    assert "Das Ergebnis stimmt nicht." in response.content.decode()
     response = client.post(URL, valid_data(topic, homepage="http://spam.example"))
     assert response.status_code == 400
     assert Conversation.objects.count() == 0

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "csp",
     "django.contrib.postgres",
     "simple_history",
@@ -58,6 +59,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Form widgets render with the project's templates, so templates/ may override them.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "verl_digital.urls"
 WSGI_APPLICATION = "verl_digital.wsgi.application"
@@ -108,12 +112,10 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
 
 # --- Captcha (django-simple-captcha) ----------------------------------------------------
-CAPTCHA_LENGTH = 5
+# A sum asked in words as text on the page, not an image: screen readers can read it
+# (see feedback/captcha.py).
 CAPTCHA_TIMEOUT = 30  # minutes: time enough to write a considered comment
-CAPTCHA_FONT_SIZE = 30
-CAPTCHA_IMAGE_SIZE = (160, 50)
-CAPTCHA_LETTER_ROTATION = (-20, 20)
-CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+CAPTCHA_CHALLENGE_FUNCT = "feedback.captcha.arithmetic_challenge"
 
 # --- Authentication and accounts (django-allauth under /konto/) -------------------------
 AUTHENTICATION_BACKENDS = [
