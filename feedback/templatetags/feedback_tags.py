@@ -16,8 +16,10 @@ from django.forms import BoundField
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from feedback import receipts
 from feedback.forms import CommentForm
 from feedback.models import Comment
+from feedback.receipts import receipt_message, receipt_read
 from feedback.text import render_comment_text
 
 register = template.Library()
@@ -49,7 +51,9 @@ def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
         "count": public.count(),
         "page": page,
         "page_parameter": PAGE_PARAMETER,
-        "messages": context.get("messages"),
+        "receipt": receipt_message(
+            receipt_read(request.GET.get(receipts.PARAMETER)), target=target
+        ),
         "is_published": is_published,
         "form": CommentForm(user=request.user) if is_published else None,
         "form_action": reverse(

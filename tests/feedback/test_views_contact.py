@@ -74,7 +74,7 @@ def test_a_valid_message_opens_a_conversation_and_shows_its_reference(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, valid_data(topic))
     assert response.status_code == 302
-    assert response["Location"] == reverse("feedback:contact_sent")
+    assert response["Location"].startswith("/kontakt/gesendet/")
     conversation = Conversation.objects.get()
     assert conversation.channel == Channel.FORM
     assert conversation.topic == topic
@@ -92,8 +92,8 @@ def test_a_valid_message_opens_a_conversation_and_shows_its_reference(
     assert "Termine" not in confirmation.body
 
 
-def test_the_thanks_page_without_a_message_leads_back_to_the_form(client):
-    response = client.get(reverse("feedback:contact_sent"))
+def test_the_thanks_page_with_a_forged_token_leads_back_to_the_form(client):
+    response = client.get(reverse("feedback:contact_sent", args=["VERL-2026-000001"]))
     assert response.status_code == 302
     assert response["Location"] == URL
 
