@@ -9,12 +9,19 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from feedback.ratelimit import client_fingerprint
 from feedback.tasks import send_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """A daily keyed hash instead of the address: allauth keys its rate limits on this
+        in the cache, and no IP address is to be stored anywhere."""
+        return client_fingerprint(request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render allauth's mail as usual, but send it from the worker, never in the request."""
         request = allauth_context.request
