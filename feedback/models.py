@@ -307,6 +307,26 @@ class ConfirmedAddress(models.Model):
         return self.email
 
 
+class AccountConsent(models.Model):
+    """The version of the privacy policy a citizen agreed to when opening an account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="privacy_consent",
+        verbose_name=_("Konto"),
+    )
+    version = models.CharField(_("Fassung der Datenschutzerklärung"), max_length=40)
+    consented_at = models.DateTimeField(_("eingewilligt am"))
+
+    class Meta:
+        verbose_name = _("Einwilligung bei der Registrierung")
+        verbose_name_plural = _("Einwilligungen bei der Registrierung")
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.consented_at:%d.%m.%Y})"
+
+
 class TopicQuerySet(models.QuerySet):
     def active(self) -> TopicQuerySet:
         return self.filter(is_active=True)
