@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from feedback.validators import validate_link_count
@@ -330,6 +331,11 @@ class AccountConsent(models.Model):
 class TopicQuerySet(models.QuerySet):
     def active(self) -> TopicQuerySet:
         return self.filter(is_active=True)
+
+    def with_slug(self, slug: str) -> Topic | None:
+        """The topic whose name slugifies to `slug` ("barriere-melden"), for links that
+        preselect it; topics are few, so they are compared in Python."""
+        return next((topic for topic in self if slugify(topic.name) == slug), None)
 
 
 class Topic(models.Model):

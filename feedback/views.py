@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import receipts, services
 from feedback.forms import AccountDeleteForm, CommentForm, ContactForm, ReportForm
-from feedback.models import Comment, ConfirmedAddress
+from feedback.models import Comment, ConfirmedAddress, Topic
 from feedback.ratelimit import (
     Limit,
     client_fingerprint,
@@ -197,7 +197,10 @@ def contact(request: HttpRequest) -> HttpResponse:
     """The contact form. Errors re-render it with what was typed (400; 429 when too many)."""
     template = "feedback/conversation_create.html"
     if request.method != "POST":
-        return render(request, template, {"form": ContactForm(user=request.user)})
+        # Links may preselect a topic: /kontakt/?thema=barriere-melden
+        topic = Topic.objects.active().with_slug(request.GET.get("thema", ""))
+        initial = {"topic": topic.pk} if topic else {}
+        return render(request, template, {"form": ContactForm(initial=initial, user=request.user)})
     form = ContactForm(request.POST, user=request.user)
     limit = Limit("contact", settings.CONTACT_LIMIT_PER_HOUR, 3600)
     if limit_exceeded(limit=limit, key=client_fingerprint(request)):

@@ -157,3 +157,17 @@ def test_without_any_topic_the_form_still_works(client):
     del data["topic"]
     assert client.post(URL, data).status_code == 302
     assert Conversation.objects.get().topic is None
+
+
+def test_a_link_preselects_the_topic_barriere_melden(client, topic):
+    barrier = TopicFactory(name="Barriere melden")
+    html = client.get(URL, {"thema": "barriere-melden"}).content.decode()
+    assert re.search(rf'<option value="{barrier.pk}" selected>Barriere melden</option>', html)
+    html = client.get(URL, {"thema": "gibt-es-nicht"}).content.decode()
+    assert " selected>" not in html.split('name="topic"')[1].split("</select>")[0].replace(
+        '<option value="" selected>', ""
+    )
+    barrier.is_active = False
+    barrier.save()
+    html = client.get(URL, {"thema": "barriere-melden"}).content.decode()
+    assert f'<option value="{barrier.pk}"' not in html
