@@ -172,6 +172,14 @@ CONFIRMATION_MAILS_PER_DAY = env.int("CONFIRMATION_MAILS_PER_DAY", default=3)
 # Stored with every consent (comments, contact form); raise it when the privacy policy changes.
 PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2026-01")
 
+# --- Retention of personal data (manage.py purge_personal_data, feedback/privacy.py) -----
+# Comments, reports and conversations older than this are anonymized or deleted.
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
+# Accounts whose address was never confirmed are deleted after this many days.
+UNVERIFIED_ACCOUNT_DAYS = env.int("UNVERIFIED_ACCOUNT_DAYS", default=14)
+# Sent mails stay this long in the task queue's table (it keeps recipients and text).
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=30)
+
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
