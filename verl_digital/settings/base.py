@@ -245,6 +245,8 @@ IMAP_REJECTED_FLAG = env.str("IMAP_REJECTED_FLAG", default="inbox-rejected")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The CSRF cookie ends with the browser session: nothing outlives a visit with a form.
+CSRF_COOKIE_AGE = None
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
