@@ -970,7 +970,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Umfang"))
     def summary_display(self, entry: PrivacyRequest) -> str:
-        return ", ".join(f"{key}: {value}" for key, value in entry.summary.items())
+        return privacy.summary_text(entry.summary)
 
     def get_urls(self) -> list:
         return [
@@ -1004,7 +1004,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                     self.message_user(
                         request,
                         _("Gelöscht oder anonymisiert: %(summary)s")
-                        % {"summary": ", ".join(f"{k}: {v}" for k, v in summary.items())},
+                        % {"summary": privacy.summary_text(summary)},
                         messages.SUCCESS,
                     )
                     return HttpResponseRedirect(reverse("admin:feedback_privacyrequest_changelist"))

@@ -35,6 +35,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_tasks_db.models import DBTaskResult
 
 from feedback.models import (
@@ -53,6 +54,28 @@ from feedback.services import ANONYMOUS_AUTHOR, account_delete, normalize_email
 
 # The name anonymized comments are shown under (account deletions keep "gelöschtes Konto").
 ERASED_AUTHOR = "anonym"
+
+# How staff read the counts of a lookup, an export or an erasure (keys as stored in the log).
+SUMMARY_LABELS = {
+    "accounts": _lazy("Konten"),
+    "comments": _lazy("Kommentare"),
+    "confirmed_addresses": _lazy("bestätigte Adressen"),
+    "conversations": _lazy("Vorgänge"),
+    "other_messages": _lazy("Nachrichten in anderen Vorgängen"),
+    "mails": _lazy("E-Mails in der Warteschlange"),
+    "accounts_deleted": _lazy("Konten gelöscht"),
+    "comments_anonymized": _lazy("Kommentare anonymisiert"),
+    "comments_deleted": _lazy("Kommentare gelöscht"),
+    "confirmed_addresses_deleted": _lazy("bestätigte Adressen gelöscht"),
+    "conversations_deleted": _lazy("Vorgänge gelöscht"),
+    "other_messages_deleted": _lazy("Nachrichten in anderen Vorgängen gelöscht"),
+    "mails_deleted": _lazy("E-Mails gelöscht"),
+}
+
+
+def summary_text(summary: dict[str, int]) -> str:
+    """ "Konten gelöscht: 1, Kommentare anonymisiert: 2, …" for the admin."""
+    return ", ".join(f"{SUMMARY_LABELS.get(key, key)}: {count}" for key, count in summary.items())
 
 
 # --- Finding what is stored about an address ------------------------------------------------

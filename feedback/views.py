@@ -37,9 +37,13 @@ def _published_target(content_type: ContentType, object_id: int) -> Publishable:
 
 
 def _receipt_url(target: Publishable, *, kind: str, pk: int) -> str:
-    """Back to the comments, with the confirmation in the URL: anonymous visitors get no cookie."""
+    """Back to the page, with the confirmation in the URL: anonymous visitors get no cookie.
+
+    No #fragment: browsers skip `autofocus` when the URL names a target, and the focused
+    confirmation is what screen readers read and what the browser scrolls to.
+    """
     token = receipts.receipt_token(kind=kind, pk=pk)
-    return f"{target.get_absolute_url().split('#')[0]}?{receipts.PARAMETER}={token}#kommentare"
+    return f"{target.get_absolute_url().split('#')[0]}?{receipts.PARAMETER}={token}"
 
 
 def _kept(data: QueryDict, fields: list[str], checkboxes: list[str]) -> dict[str, Any]:

@@ -92,7 +92,7 @@ def test_a_citizen_comments_with_the_keyboard_alone(site, page):
     captcha = page.locator("#id_captcha_1")
     expect(captcha).to_have_accessible_name(re.compile("^Sicherheitsabfrage"))
     expect(captcha).to_have_accessible_description(
-        re.compile(r"^Wie viel ist \w+ (plus|minus) \w+\? Damit wir Menschen")
+        re.compile(r"^Wie viel ist \S+ (plus|minus) \S+\? Damit wir Menschen")
     )
     assert page.locator(".comment-form img").count() == 0
     page.keyboard.type(answer(page))
@@ -114,6 +114,7 @@ def test_a_citizen_comments_with_the_keyboard_alone(site, page):
     page.keyboard.press("Space")
 
     expect(page.locator("#kommentare")).to_contain_text("Ihr Kommentar ist eingegangen")
+    assert page.evaluate("document.activeElement.id") == "eingang"  # read out on arrival
     comment = in_thread(lambda: Comment.objects.get())
     assert (comment.author_name, comment.status) == ("Kai Tastatur", "pending")
 

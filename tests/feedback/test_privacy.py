@@ -248,8 +248,10 @@ def test_staff_with_the_permission_export_and_erase_in_the_admin(anna, staff_cli
     assert "Bitte bestätigen Sie die Löschung." in response.content.decode()
     assert Conversation.objects.filter(contact_email=ANNA).exists()
 
-    response = staff_client.post(url, {"email": ANNA, "erase": "1", "confirm": "on"})
-    assert response.status_code == 302
+    response = staff_client.post(url, {"email": ANNA, "erase": "1", "confirm": "on"}, follow=True)
+    assert response.redirect_chain == [(reverse("admin:feedback_privacyrequest_changelist"), 302)]
+    html = response.content.decode()
+    assert "Gelöscht oder anonymisiert: Konten gelöscht: 1, Kommentare anonymisiert: 2" in html
     assert not Conversation.objects.filter(contact_email=ANNA).exists()
 
     log = reverse("admin:feedback_privacyrequest_changelist")
