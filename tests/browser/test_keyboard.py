@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from feedback.captcha import NUMBER_WORDS
 from feedback.models import Comment, Conversation
-from tests.browser.conftest import in_thread
+from tests.browser.conftest import axe_violations, in_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,6 +115,7 @@ def test_a_citizen_comments_with_the_keyboard_alone(site, page):
 
     expect(page.locator("#kommentare")).to_contain_text("Ihr Kommentar ist eingegangen")
     assert page.evaluate("document.activeElement.id") == "eingang"  # read out on arrival
+    assert axe_violations(page) == []
     comment = in_thread(lambda: Comment.objects.get())
     assert (comment.author_name, comment.status) == ("Kai Tastatur", "pending")
 
@@ -150,6 +151,7 @@ def test_a_barrier_is_reported_through_the_contact_form_with_the_keyboard_alone(
     page.keyboard.press("Enter")
 
     expect(page.locator("h1")).to_have_text("Vielen Dank für Ihre Nachricht")
+    assert axe_violations(page) == []
     conversation = in_thread(lambda: Conversation.objects.select_related("topic").get())
     assert conversation.topic.name == "Barriere melden"
     assert conversation.reference in page.locator(".reference").inner_text()
