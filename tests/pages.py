@@ -1,6 +1,7 @@
 """Every public page type of the site, for the checks each one must pass.
 
-Read from the database, so the content must be loaded first (`verl_demo_content`).
+Read from the database, so the content must be loaded first (`verl_demo_content`); with a
+public comment, its reply and report forms are included too.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.urls import Resolver404, resolve, reverse
 
+from feedback.models import Comment
 from strategy.models import (
     ActionField,
     BestPractice,
@@ -37,7 +39,7 @@ def form_pages() -> dict[str, str]:
             "object_id": home.pk,
         },
     )
-    return {
+    pages = {
         "Startseite": "/",
         "Aufgaben": reverse("strategy:tasks"),
         "Strategie": reverse("strategy:strategy"),
@@ -57,6 +59,11 @@ def form_pages() -> dict[str, str]:
         "Registrieren": reverse("account_signup"),
         "Passwort vergessen": reverse("account_reset_password"),
     }
+    comment = Comment.objects.public().top_level().filter(is_official=False).first()
+    if comment is not None:
+        pages["Antworten"] = reverse("feedback:comment_reply", args=[comment.pk])
+        pages["Beitrag melden"] = reverse("feedback:comment_report", args=[comment.pk])
+    return pages
 
 
 def reading_pages() -> dict[str, str]:

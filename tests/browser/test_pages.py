@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import Page
 
+from strategy.models import Page as ContentPage
 from tests.browser.conftest import axe_violations, describe
-from tests.feedback.factories import UserFactory
+from tests.feedback.factories import ApprovedCommentFactory, UserFactory
 from tests.pages import TRANSPARENCY, form_pages, reading_pages, transparency_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,6 +29,9 @@ def site(live_server):
     """The demo content, loaded before the browser's event loop starts."""
     call_command("load_verl_content", "--demo", verbosity=0)
     call_command("setup_inbox", verbosity=0)
+    home = ContentPage.objects.get(slug=ContentPage.HOME)
+    comment = ApprovedCommentFactory(target=home, author_name="Clara", text="Weiter so!")
+    ApprovedCommentFactory(target=home, parent=comment, author_name="Ben", text="Finde ich auch.")
     return live_server
 
 

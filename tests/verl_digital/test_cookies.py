@@ -14,6 +14,12 @@ from tests.pages import form_pages, reading_pages, transparency_page
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("verl_demo_content")]
 
 
+@pytest.fixture(autouse=True)
+def _a_public_comment(verl_demo_content):
+    """So that the reply and report forms are among the pages checked."""
+    ApprovedCommentFactory(target=Page.objects.get(slug=Page.HOME))
+
+
 def test_pages_without_a_form_set_no_cookie(client):
     for name, path in reading_pages().items():
         response = client.get(path)
