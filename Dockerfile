@@ -30,4 +30,5 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
 USER verl
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
-CMD ["sh", "-c", "gunicorn verl_digital.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-4} --access-logfile - --forwarded-allow-ips='*'"]
+# Port, workers (WEB_CONCURRENCY) and an access log without client addresses: see the module.
+CMD ["gunicorn", "--config", "python:verl_digital.gunicorn_conf", "verl_digital.wsgi:application"]

@@ -7,14 +7,33 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context as allauth_context
+from django import forms
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from feedback.ratelimit import client_fingerprint
+from feedback.services import account_consent_record
 from feedback.tasks import send_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        """Save a new account and the privacy policy version it agreed to."""
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            account_consent_record(user=user, version=settings.PRIVACY_POLICY_VERSION)
+        return user
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """A daily keyed hash instead of the address: allauth keys its rate limits on this
+        in the cache, and no IP address is to be stored anywhere."""
+        return client_fingerprint(request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render allauth's mail as usual, but send it from the worker, never in the request."""
         request = allauth_context.request
@@ -41,10 +60,26 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SignupForm(AllauthSignupForm):
-    """allauth's sign-up, saying that the user name is what others see with one's comments."""
+    """allauth's sign-up, saying that the user name is what others see with one's comments,
+    and asking for consent to the privacy policy (recorded with its version)."""
+
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "Ich habe die Datenschutzerklärung gelesen und bin einverstanden, dass meine "
+            "Angaben für mein Konto gespeichert werden."
+        ),
+        error_messages={
+            "required": _(
+                "Bitte stimmen Sie der Datenschutzerklärung zu, um ein Konto zu eröffnen."
+            )
+        },
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["privacy_consent"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("strategy:privacy"), _("Datenschutzerklärung lesen")
+        )
         username = self.fields["username"]
         username.label = _("Öffentlicher Name")
         username.help_text = _(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from feedback import services
+from feedback import privacy, services
 from feedback.models import (
     AnswerTemplate,
     Attachment,
@@ -42,6 +43,7 @@ from feedback.models import (
     MeasureLink,
     Message,
     ModerationAction,
+    PrivacyRequest,
     RejectionReason,
     Topic,
     commentable_models,
@@ -1092,3 +1094,132 @@ class ConversationAdmin(admin.ModelAdmin):
             filename=attachment.filename,
             content_type=attachment.content_type,
         )
+
+
+# --- Requests from data subjects (DSGVO): export and erasure by e-mail address -----------
+
+PERSONAL_DATA_PERMISSION = "feedback.manage_personal_data"
+
+
+class PersonalDataForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        help_text=_("Die Adresse, zu der eine Person Auskunft oder Löschung verlangt."),
+    )
+
+
+class PersonalDataEraseForm(PersonalDataForm):
+    confirm = forms.BooleanField(
+        label=_(
+            "Ich habe geprüft, dass die Anfrage von der Inhaberin oder dem Inhaber dieser "
+            "Adresse stammt, und möchte alle Daten zu ihr löschen oder anonymisieren."
+        ),
+        error_messages={"required": _("Bitte bestätigen Sie die Löschung.")},
+    )
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(admin.ModelAdmin):
+    """The log of exports and erasures, and the page where staff carry them out."""
+
+    list_display = ["created_at", "kind", "actor_name", "summary_display"]
+    list_filter = ["kind", "created_at"]
+    search_help_text = _(
+        "Suche nach einer vollständigen E-Mail-Adresse: die Adresse selbst wird nicht "
+        "gespeichert, nur ein Prüfwert."
+    )
+    fields = ["created_at", "kind", "actor_name", "summary_display", "email_hash"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(PERSONAL_DATA_PERMISSION)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm(PERSONAL_DATA_PERMISSION)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        return ["email_hash"]  # shows the search box; the search itself is below
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(email_hash=privacy.email_hash(search_term)), False
+
+    @admin.display(description=_("Umfang"))
+    def summary_display(self, entry: PrivacyRequest) -> str:
+        return privacy.summary_text(entry.summary)
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "anfrage/",
+                self.admin_site.admin_view(self.request_view),
+                name="feedback_privacyrequest_request",
+            ),
+            *super().get_urls(),
+        ]
+
+    def request_view(self, request: HttpRequest) -> HttpResponse:
+        """Enter an address, see what is stored, download it as JSON or erase it."""
+        if not request.user.has_perm(PERSONAL_DATA_PERMISSION):
+            raise PermissionDenied
+        lookup = PersonalDataForm(request.POST or request.GET or None)
+        erase_form = PersonalDataEraseForm(initial=request.GET or None)
+        status = 200
+        if request.method == "POST" and "export" in request.POST and lookup.is_valid():
+            return self._export(request, lookup.cleaned_data["email"])
+        if request.method == "POST" and "erase" in request.POST:
+            erase_form = PersonalDataEraseForm(request.POST)
+            if erase_form.is_valid():
+                try:
+                    summary = privacy.personal_data_erase(
+                        email=erase_form.cleaned_data["email"], actor=request.user
+                    )
+                except ValidationError as error:
+                    erase_form.add_error(None, error)
+                else:
+                    self.message_user(
+                        request,
+                        _("Gelöscht oder anonymisiert: %(summary)s")
+                        % {"summary": privacy.summary_text(summary)},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:feedback_privacyrequest_changelist"))
+            status = 400
+        elif lookup.is_bound and not lookup.is_valid():
+            status = 400
+        found = None
+        if lookup.is_bound and lookup.is_valid():
+            found = privacy.personal_data_find(email=lookup.cleaned_data["email"]).counts()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Auskunft oder Löschung personenbezogener Daten"),
+            "lookup": lookup,
+            "erase_form": erase_form,
+            "found": found,
+        }
+        return TemplateResponse(
+            request, "admin/feedback/privacyrequest/request.html", context, status=status
+        )
+
+    def _export(self, request: HttpRequest, email: str) -> HttpResponse:
+        data = privacy.personal_data_export(email=email, actor=request.user)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        name = f"personenbezogene-daten-{timezone.localdate():%Y-%m-%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "no-store"
+        return response

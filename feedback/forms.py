@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from feedback.captcha import TextCaptchaField
 from feedback.models import ReportReason, Topic
 from feedback.validators import validate_link_count
 
@@ -31,13 +31,17 @@ class SpamProtectionMixin(forms.Form):
             label=_("Homepage (bitte leer lassen)"), required=False, widget=HoneypotInput()
         )
         if not (user is not None and user.is_authenticated):
-            self.fields["captcha"] = CaptchaField(
+            self.fields["captcha"] = TextCaptchaField(
                 label=_("Sicherheitsabfrage"),
-                help_text=_("Bitte geben Sie die Zeichen aus dem Bild ein."),
+                help_text=_(
+                    "Damit wir Menschen von Programmen unterscheiden: Bitte rechnen Sie und "
+                    "geben Sie das Ergebnis als Zahl ein."
+                ),
                 error_messages={
+                    "required": _("Bitte beantworten Sie die Rechenfrage."),
                     "invalid": _(
-                        "Die Zeichen stimmen nicht überein. Bitte versuchen Sie es erneut."
-                    )
+                        "Das Ergebnis stimmt nicht. Bitte beantworten Sie die neue Rechenfrage."
+                    ),
                 },
             )
 
@@ -222,7 +226,6 @@ class ContactForm(SpamProtectionMixin, forms.Form):
             "topic": _("Bitte wählen Sie ein Thema."),
             "subject": _("Bitte geben Sie einen Betreff an."),
             "text": _("Bitte schreiben Sie Ihre Nachricht."),
-            "captcha": _("Bitte geben Sie die Zeichen aus dem Bild ein."),
         }
         for name, message in required.items():
             if name in self.fields:

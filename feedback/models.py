@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from feedback.validators import validate_link_count
@@ -346,9 +347,34 @@ class ConfirmedAddress(models.Model):
         return self.email
 
 
+class AccountConsent(models.Model):
+    """The version of the privacy policy a citizen agreed to when opening an account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="privacy_consent",
+        verbose_name=_("Konto"),
+    )
+    version = models.CharField(_("Fassung der Datenschutzerklärung"), max_length=40)
+    consented_at = models.DateTimeField(_("eingewilligt am"))
+
+    class Meta:
+        verbose_name = _("Einwilligung bei der Registrierung")
+        verbose_name_plural = _("Einwilligungen bei der Registrierung")
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.consented_at:%d.%m.%Y})"
+
+
 class TopicQuerySet(models.QuerySet):
     def active(self) -> TopicQuerySet:
         return self.filter(is_active=True)
+
+    def with_slug(self, slug: str) -> Topic | None:
+        """The topic whose name slugifies to `slug` ("barriere-melden"), for links that
+        preselect it; topics are few, so they are compared in Python."""
+        return next((topic for topic in self if slugify(topic.name) == slug), None)
 
 
 class Topic(models.Model):
@@ -670,3 +696,45 @@ class MeasureLink(models.Model):
     def __str__(self) -> str:
         item = self.comment if self.comment_id else self.conversation
         return f"{self.measure} ← {item}"
+
+
+class PrivacyRequestKind(models.TextChoices):
+    EXPORT = "export", _("Auskunft (Export)")
+    ERASURE = "erasure", _("Löschung")
+
+
+class PrivacyRequest(models.Model):
+    """The log of requests from data subjects that staff carried out: who, when, what.
+
+    The address itself is not kept: only a keyed hash, enough to find the entries again
+    when the same address is entered later (see `feedback.privacy`).
+    """
+
+    kind = models.CharField(_("Art"), max_length=20, choices=PrivacyRequestKind)
+    email_hash = models.CharField(_("Prüfwert der E-Mail-Adresse"), max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("durch"),
+    )
+    # Kept when the staff account is deleted later, so the log still says who it was.
+    actor_name = models.CharField(_("durch (Name)"), max_length=150)
+    summary = models.JSONField(_("Umfang"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Auskunft oder Löschung")
+        verbose_name_plural = _("Auskünfte und Löschungen (DSGVO)")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            (
+                "manage_personal_data",
+                _("Auskunft über personenbezogene Daten geben und sie löschen"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.created_at:%d.%m.%Y %H:%M}"

@@ -36,6 +36,7 @@ from feedback.inbound import (
 )
 from feedback.mail import email_queue
 from feedback.models import (
+    AccountConsent,
     Attachment,
     Channel,
     Comment,
@@ -509,6 +510,16 @@ def address_unsubscribe(*, token: str) -> ConfirmedAddress | None:
 
 
 # --- Accounts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_consent_record(*, user: Any, version: str) -> AccountConsent:
+    """Remember which privacy policy a new account agreed to (the latest agreement counts)."""
+    consent, _created = AccountConsent.objects.update_or_create(
+        user=user, defaults={"version": version, "consented_at": timezone.now()}
+    )
+    consent.full_clean()
+    return consent
 
 
 @transaction.atomic

@@ -21,6 +21,6 @@ urlpatterns = [
     path("kommentare/abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("konto/loeschen/", views.account_delete, name="account_delete"),
     path("kontakt/", views.contact, name="contact"),
-    path("kontakt/gesendet/", views.contact_sent, name="contact_sent"),
+    path("kontakt/gesendet/<str:token>/", views.contact_sent, name="contact_sent"),
     path("transparenz/", views.transparency, name="transparency"),
 ]

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from feedback import services
+from feedback import receipts, services
 from feedback.forms import AccountDeleteForm, CommentForm, ContactForm, ReportForm
-from feedback.models import Comment, ConfirmedAddress
+from feedback.models import Comment, ConfirmedAddress, Topic
 from feedback.ratelimit import (
     Limit,
     client_fingerprint,
@@ -29,8 +29,6 @@ from feedback.services import conversation_open_from_form
 from feedback.transparency import bar_chart, transparency_report
 from strategy.models import Publishable
 
-COMMENT_CONFIRMATION = "kommentare"  # message tag: shown in the comments block, not on top
-
 
 def _published_target(content_type: ContentType, object_id: int) -> Publishable:
     model = content_type.model_class()
@@ -39,8 +37,14 @@ def _published_target(content_type: ContentType, object_id: int) -> Publishable:
     return get_object_or_404(model.objects.published(), pk=object_id)
 
 
-def _comments_url(target: Publishable) -> str:
-    return f"{target.get_absolute_url().split('#')[0]}#kommentare"
+def _receipt_url(target: Publishable, *, kind: str, pk: int) -> str:
+    """Back to the page, with the confirmation in the URL: anonymous visitors get no cookie.
+
+    No #fragment: browsers skip `autofocus` when the URL names a target, and the focused
+    confirmation is what screen readers read and what the browser scrolls to.
+    """
+    token = receipts.receipt_token(kind=kind, pk=pk)
+    return f"{target.get_absolute_url().split('#')[0]}?{receipts.PARAMETER}={token}"
 
 
 def _kept(data: QueryDict, fields: list[str], checkboxes: list[str]) -> dict[str, Any]:
@@ -101,20 +105,7 @@ def _comment_form(
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if comment.is_public:
-                message = _("Vielen Dank! Ihr Kommentar ist veröffentlicht.")
-            else:
-                message = _(
-                    "Vielen Dank! Ihr Kommentar ist eingegangen. Er erscheint hier, sobald "
-                    "die Moderation ihn geprüft hat."
-                )
-            if comment.notify:
-                message += " " + _(
-                    "Falls Sie Ihre E-Mail-Adresse noch nicht bestätigt haben, schicken wir "
-                    "Ihnen einen Link dafür; erst danach erhalten Sie Benachrichtigungen."
-                )
-            messages.success(request, message, extra_tags=COMMENT_CONFIRMATION)
-            return redirect(_comments_url(target))
+            return redirect(_receipt_url(target, kind=receipts.COMMENT, pk=comment.pk))
     return render(request, "feedback/comment_form.html", context, status=400)
 
 
@@ -144,12 +135,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("Danke für Ihre Meldung. Die Moderation prüft den Beitrag."),
-                extra_tags=COMMENT_CONFIRMATION,
-            )
-            return redirect(_comments_url(target))
+            return redirect(_receipt_url(target, kind=receipts.REPORT, pk=comment.pk))
     return render(request, "feedback/commentreport_form.html", context, status=400)
 
 
@@ -211,15 +197,15 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     return render(request, "account/account_delete.html", {"form": form})
 
 
-SENT_REFERENCE = "feedback_contact_reference"
-
-
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     """The contact form. Errors re-render it with what was typed (400; 429 when too many)."""
     template = "feedback/conversation_create.html"
     if request.method != "POST":
-        return render(request, template, {"form": ContactForm(user=request.user)})
+        # Links may preselect a topic: /kontakt/?thema=barriere-melden
+        topic = Topic.objects.active().with_slug(request.GET.get("thema", ""))
+        initial = {"topic": topic.pk} if topic else {}
+        return render(request, template, {"form": ContactForm(initial=initial, user=request.user)})
     form = ContactForm(request.POST, user=request.user)
     limit = Limit("contact", settings.CONTACT_LIMIT_PER_HOUR, 3600)
     if limit_exceeded(limit=limit, key=client_fingerprint(request)):
@@ -243,14 +229,14 @@ def contact(request: HttpRequest) -> HttpResponse:
         consent_version=settings.PRIVACY_POLICY_VERSION,
         notify_progress=form.cleaned_data["notify_progress"],
     )
-    request.session[SENT_REFERENCE] = conversation.reference
-    return redirect("feedback:contact_sent")
+    # The reference travels in a signed URL, not in a session: senders get no cookie.
+    return redirect("feedback:contact_sent", token=receipts.contact_token(conversation.reference))
 
 
 @require_GET
-def contact_sent(request: HttpRequest) -> HttpResponse:
+def contact_sent(request: HttpRequest, token: str) -> HttpResponse:
     """Thanks, with the reference number of what this browser just sent."""
-    reference = request.session.get(SENT_REFERENCE)
+    reference = receipts.contact_reference(token)
     if not reference:
         return redirect("feedback:contact")
     return render(request, "feedback/conversation_created.html", {"reference": reference})

@@ -187,25 +187,7 @@ def _legal() -> list[SeedItem]:
         SeedItem(
             Page,
             {"slug": Page.PRIVACY},
-            {
-                **PUBLISHED,
-                "title": "Datenschutzerklärung",
-                "position": 110,
-                "body": (
-                    "Diese Erklärung beschreibt, welche personenbezogenen Daten diese Website "
-                    "verarbeitet.\n\n"
-                    "## Verantwortliche Stelle\n\n"
-                    "Stadt Verl, Der Bürgermeister, Paradieskamp 1, 33415 Verl.\n\n"
-                    "## Besuch der Website\n\n"
-                    "Beim Lesen der Seiten speichern wir keine personenbezogenen Daten und setzen "
-                    "keine Cookies zur Nachverfolgung. Es werden keine Inhalte von Dritten geladen. "
-                    "IP-Adressen werden nicht in der Datenbank gespeichert.\n\n"
-                    "## Ihre Rechte\n\n"
-                    "Sie haben das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung der "
-                    "Verarbeitung und Widerspruch (Art. 15–21 DSGVO) sowie auf Beschwerde bei der "
-                    "Landesbeauftragten für Datenschutz und Informationsfreiheit Nordrhein-Westfalen."
-                ),
-            },
+            {**PUBLISHED, "title": "Datenschutzerklärung", "position": 110, "body": _privacy()},
         ),
         SeedItem(
             Page,
@@ -214,24 +196,205 @@ def _legal() -> list[SeedItem]:
                 **PUBLISHED,
                 "title": "Erklärung zur Barrierefreiheit",
                 "position": 120,
-                "body": (
-                    "Die Stadt Verl ist bemüht, ihre Website im Einklang mit der "
-                    "Barrierefreie-Informationstechnik-Verordnung (BITV 2.0) barrierefrei zugänglich "
-                    "zu machen.\n\n"
-                    "## Stand der Vereinbarkeit\n\n"
-                    "Diese Website soll die Anforderungen der WCAG 2.1 auf Stufe AA erfüllen. Sie "
-                    "ist ohne JavaScript, mit Tastatur und mit Screenreadern bedienbar.\n\n"
-                    "## Barriere melden\n\n"
-                    "Sind Ihnen Barrieren aufgefallen? Schreiben Sie uns an "
-                    f"[{settings.CDO_EMAIL}](mailto:{settings.CDO_EMAIL}).\n\n"
-                    "## Durchsetzungsverfahren\n\n"
-                    "Wenn Sie auf Ihre Meldung keine zufriedenstellende Antwort erhalten, können Sie "
-                    "sich an die Ombudsstelle für barrierefreie Informationstechnik des Landes "
-                    "Nordrhein-Westfalen wenden."
-                ),
+                "body": _accessibility(),
             },
         ),
     ]
+
+
+def _privacy() -> str:
+    """The privacy policy as the site really works: what it stores, why, for how long.
+
+    Numbers come from the settings, so the text states the periods the site applies. When
+    the text changes, raise PRIVACY_POLICY_VERSION (stored with every consent).
+    """
+    months = settings.RETENTION_MONTHS
+    days = settings.UNVERIFIED_ACCOUNT_DAYS
+    mail_days = settings.TASK_RESULT_RETENTION_DAYS
+    megabytes = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+    email = settings.CDO_EMAIL
+    return f"""Diese Erklärung beschreibt, welche personenbezogenen Daten die Website der \
+Stabsstelle Digitalisierung verarbeitet, wozu und wie lange. Sie beschreibt, was die Website \
+tatsächlich speichert – nicht mehr und nicht weniger.
+
+## Verantwortliche Stelle
+
+Stadt Verl, Der Bürgermeister, Paradieskamp 1, 33415 Verl, \
+E-Mail: [{email}](mailto:{email})
+
+Die behördliche Datenschutzbeauftragte bzw. den behördlichen Datenschutzbeauftragten der \
+Stadt Verl erreichen Sie unter derselben Anschrift mit dem Zusatz „Datenschutz“.
+
+## Wenn Sie die Seiten lesen
+
+- Wir setzen **keine Cookies**, solange Sie nur lesen, und **keine Werkzeuge zur \
+Reichweitenmessung oder Nachverfolgung** (kein Tracking).
+- Alle Schriften, Bilder und Dateien kommen von diesem Server. Es werden **keine Inhalte \
+von Dritten** geladen; Ihr Browser nimmt beim Besuch keine Verbindung zu anderen Anbietern auf.
+- Der Webserver protokolliert zu jedem Abruf nur Zeitpunkt, aufgerufene Seite (ohne \
+Suchbegriffe), Statuscode, Größe und Dauer – **keine IP-Adresse**, keinen Browser, keine \
+Herkunftsseite.
+- **IP-Adressen werden nirgends gespeichert.** Um massenhafte Einsendungen abzuwehren, \
+zählen wir Formulareinsendungen je Anschluss. Dafür bilden wir aus der IP-Adresse einen \
+Prüfwert (Hash) mit einem Schlüssel, der täglich wechselt, und behalten nur diesen Prüfwert \
+höchstens 24 Stunden im Zwischenspeicher.
+
+## Cookies
+
+- `csrftoken` – nur auf Seiten mit einem Formular (Kommentar, Kontakt, Anmeldung). Er \
+schützt die Formulare vor untergeschobenen Einsendungen und wird beim Schließen des Browsers \
+gelöscht. Er ist technisch notwendig (§ 25 Abs. 2 Nr. 2 TDDDG).
+- `sessionid` – nur wenn Sie sich anmelden oder ein Konto eröffnen. Er hält Sie angemeldet \
+und wird beim Abmelden gelöscht, spätestens nach zwei Wochen ungültig.
+- `messages` – nur rund um Ihr Konto (z. B. nach dem An- oder Abmelden): Er trägt die \
+Bestätigung („Sie sind angemeldet“) zur nächsten Seite und wird gelöscht, sobald sie \
+angezeigt wurde.
+
+Weitere Cookies gibt es nicht. Bestätigungen nach einem Kommentar, einer Meldung oder einer \
+Nachricht („Ihr Kommentar ist eingegangen“) stehen in der Adresse der Seite, nicht in einem \
+Cookie.
+
+## Kommentare
+
+Wenn Sie einen Kommentar schreiben, speichern wir: den Namen, den Sie angeben (er wird mit \
+dem Kommentar veröffentlicht; ein Vorname oder Kürzel genügt), Ihren Text, den Zeitpunkt und \
+– falls angegeben – Ihre E-Mail-Adresse. Die E-Mail-Adresse wird nie veröffentlicht; wir \
+nutzen sie nur für Benachrichtigungen, die Sie ausdrücklich angefordert haben, und erst, \
+nachdem Sie sie über einen Link bestätigt haben. Jede Benachrichtigung enthält einen Link \
+zum Abbestellen. Wir speichern außerdem, welcher Fassung dieser Datenschutzerklärung Sie \
+wann zugestimmt haben.
+
+Jeder Kommentar wird vor der Veröffentlichung von der Moderation geprüft. Korrigiert die \
+Moderation einen Text, bewahren wir die ursprüngliche Fassung auf. Was die Moderation tut, \
+wird mit Grund protokolliert. Meldungen über Beiträge („Beitrag melden“) enthalten nur den \
+Grund und eine freiwillige Erläuterung, keine Angaben zur meldenden Person.
+
+Rechtsgrundlage ist Ihre Einwilligung (Art. 6 Abs. 1 Buchst. a DSGVO), die Sie jederzeit \
+für die Zukunft widerrufen können.
+
+**Speicherdauer:** Nach {months} Monaten entfernen wir Name, E-Mail-Adresse, \
+Kontozuordnung und die ursprüngliche Fassung veröffentlichter Kommentare; der Text bleibt \
+unter „anonym“ stehen. Nicht veröffentlichte Kommentare löschen wir nach {months} Monaten, \
+erledigte Meldungen ebenso. Eine bestätigte E-Mail-Adresse löschen wir, wenn nach \
+{months} Monaten kein Kommentar mehr auf sie verweist.
+
+## Kontaktformular und E-Mail
+
+Wenn Sie das [Kontaktformular](/kontakt/) nutzen, speichern wir Ihren Namen, Ihre \
+E-Mail-Adresse, das Thema, den Betreff und Ihre Nachricht, dazu den Zeitpunkt und die \
+Fassung der Datenschutzerklärung, der Sie zugestimmt haben. Sie erhalten eine \
+Eingangsbestätigung mit einer Vorgangsnummer; sie nennt nur die Nummer, nicht Ihren Text.
+
+Wenn Sie uns eine E-Mail schreiben, speichern wir Absender (Name und Adresse), Empfänger, \
+Betreff, Text und die Kopfzeilen, die Antworten dem richtigen Vorgang zuordnen (Message-ID, \
+In-Reply-To, References). Anhänge behalten wir, wenn sie PDF-Dateien, Bilder oder Textdateien \
+bis {megabytes} MB sind; andere werden nicht gespeichert, nur ihr Dateiname wird vermerkt. \
+Automatische Antworten (z. B. Abwesenheitsnotizen) werden nicht gespeichert.
+
+Unsere Antworten und interne Bearbeitungsnotizen gehören zum Vorgang. Zugriff haben nur die \
+Mitarbeiterinnen und Mitarbeiter, die Ihr Anliegen bearbeiten.
+
+Rechtsgrundlage ist beim Kontaktformular Ihre Einwilligung (Art. 6 Abs. 1 Buchst. a DSGVO), \
+bei E-Mails die Erfüllung unserer Aufgaben (Art. 6 Abs. 1 Buchst. e DSGVO).
+
+**Speicherdauer:** Wir löschen einen Vorgang mit allen Nachrichten und Anhängen {months} \
+Monate nach der letzten Nachricht.
+
+## Benutzerkonto
+
+Ein Konto ist freiwillig; es erspart die Sicherheitsabfrage. Wir speichern Ihre \
+E-Mail-Adresse, den öffentlichen Namen, den Sie wählen, Ihr Passwort (nur als nicht \
+umkehrbarer Hash), Zeitpunkte der Registrierung und der letzten Anmeldung sowie die Fassung \
+der Datenschutzerklärung, der Sie zugestimmt haben. Rechtsgrundlage ist Ihre Einwilligung \
+(Art. 6 Abs. 1 Buchst. a DSGVO).
+
+Sie können Ihr Konto jederzeit unter [Konto löschen](/konto/loeschen/) selbst löschen; Ihre \
+Kommentare bleiben dann unter „gelöschtes Konto“ stehen. Konten, deren E-Mail-Adresse nicht \
+innerhalb von {days} Tagen bestätigt wurde, löschen wir automatisch.
+
+## E-Mails, die wir versenden
+
+Bestätigungen, Benachrichtigungen und Antworten versenden wir über den Mailserver der Stadt \
+Verl. Eine Kopie jeder versandten E-Mail bleibt {mail_days} Tage in der Versandwarteschlange, \
+damit Zustellprobleme nachvollzogen werden können, und wird dann gelöscht.
+
+## Empfänger und Auftragsverarbeitung
+
+Die Website und der Mailserver werden von der Stadt Verl bzw. ihrem kommunalen \
+IT-Dienstleister als Auftragsverarbeiter (Art. 28 DSGVO) in Deutschland betrieben. Andere \
+Empfänger gibt es nicht; wir übermitteln keine Daten in Drittländer und nutzen keine \
+Dienste von Werbe- oder Analyseanbietern.
+
+## Ihre Rechte
+
+Sie haben das Recht auf Auskunft (Art. 15 DSGVO), Berichtigung (Art. 16), Löschung \
+(Art. 17), Einschränkung der Verarbeitung (Art. 18), Datenübertragbarkeit (Art. 20) und \
+Widerspruch (Art. 21) sowie das Recht, eine Einwilligung jederzeit mit Wirkung für die \
+Zukunft zu widerrufen (Art. 7 Abs. 3). Schreiben Sie uns dazu an \
+[{email}](mailto:{email}) oder über das [Kontaktformular](/kontakt/). Wir stellen Ihnen \
+alles, was wir zu Ihrer E-Mail-Adresse gespeichert haben, in einer Datei zusammen oder \
+löschen es.
+
+Sie können sich außerdem bei der Aufsichtsbehörde beschweren: Landesbeauftragte für \
+Datenschutz und Informationsfreiheit Nordrhein-Westfalen, Kavalleriestraße 2–4, \
+40213 Düsseldorf."""
+
+
+def _accessibility() -> str:
+    """The accessibility statement (BGG NRW / BITV NRW), with the feedback mechanism: the
+    contact form with the topic "Barriere melden" chosen."""
+    email = settings.CDO_EMAIL
+    return f"""Die Stadt Verl ist bemüht, ihre Website im Einklang mit dem \
+Behindertengleichstellungsgesetz Nordrhein-Westfalen (BGG NRW) und der \
+Barrierefreie-Informationstechnik-Verordnung NRW (BITV NRW) barrierefrei zugänglich zu \
+machen. Maßstab sind die BITV 2.0 und die Norm EN 301 549, also die Web Content \
+Accessibility Guidelines (WCAG) 2.1 auf Stufe AA.
+
+Diese Erklärung gilt für die Website der Stabsstelle Digitalisierung.
+
+## Stand der Vereinbarkeit
+
+Die Website ist nach unserer Selbstbewertung **weitgehend vereinbar** mit den \
+Anforderungen. Eine Prüfung durch unabhängige Sachverständige steht noch aus.
+
+So prüfen wir: Bei jeder Änderung der Software prüft ein automatischer Test jede Art von \
+Seite (auch Formulare mit Fehlermeldungen) in einem echten Browser mit dem Prüfwerkzeug \
+axe-core auf die Kriterien der WCAG 2.1 A und AA. Dieselben Tests bedienen das Kommentar- und \
+das Kontaktformular allein mit der Tastatur und prüfen, dass der Fokus sichtbar ist und \
+keine Seite bei 320 Pixel Breite oder 200 % Vergrößerung seitlich verschoben werden muss.
+
+Das tun wir für die Barrierefreiheit:
+
+- Alle Seiten funktionieren ohne JavaScript und vollständig mit der Tastatur; ein Link am \
+Seitenanfang springt direkt zum Inhalt.
+- Formulare haben sichtbare Beschriftungen. Fehler werden oben zusammengefasst, mit Links \
+zu den betroffenen Feldern, und an jedem Feld genannt.
+- Die Sicherheitsabfrage der Formulare ist eine kleine Rechenaufgabe in Textform (kein \
+Bild), die auch Screenreader vorlesen. Mit einem Konto entfällt sie ganz.
+- Farben haben ausreichenden Kontrast; Texte lassen sich vergrößern.
+
+## Nicht barrierefreie Inhalte
+
+- Informationen in Leichter Sprache und in Deutscher Gebärdensprache fehlen noch. Wir \
+arbeiten daran.
+- Anhänge und Dokumente, die nicht von der Stadt Verl stammen (z. B. verlinkte Seiten \
+anderer Kommunen), können Barrieren enthalten.
+
+## Barriere melden
+
+Ist Ihnen eine Barriere aufgefallen, oder brauchen Sie einen Inhalt in einer anderen Form? \
+Schreiben Sie uns über das [Kontaktformular (Thema „Barriere melden“)](/kontakt/?thema=barriere-melden) \
+oder per E-Mail an [{email}](mailto:{email}). Wir antworten in der Regel innerhalb von zwei \
+Wochen.
+
+## Durchsetzungsverfahren
+
+Wenn Sie auf Ihre Meldung innerhalb von sechs Wochen keine oder keine zufriedenstellende \
+Antwort erhalten, können Sie sich an die Ombudsstelle für barrierefreie Informationstechnik \
+des Landes Nordrhein-Westfalen wenden. Sie ist bei der bzw. dem Beauftragten der \
+Landesregierung für Menschen mit Behinderung angesiedelt und vermittelt kostenlos.
+
+Stand dieser Erklärung: November 2026."""
 
 
 def _news() -> list[SeedItem]:

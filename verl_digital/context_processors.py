@@ -5,4 +5,7 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"CDO_EMAIL": settings.CDO_EMAIL}
+    return {
+        "CDO_EMAIL": settings.CDO_EMAIL,
+        "PRIVACY_POLICY_VERSION": settings.PRIVACY_POLICY_VERSION,
+    }

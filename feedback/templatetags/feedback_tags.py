@@ -19,8 +19,10 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
+from feedback import receipts
 from feedback.forms import CommentForm
 from feedback.models import Comment, MeasureLink
+from feedback.receipts import receipt_message, receipt_read
 from feedback.text import render_comment_text
 
 register = template.Library()
@@ -52,7 +54,9 @@ def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
         "count": public.count(),
         "page": page,
         "page_parameter": PAGE_PARAMETER,
-        "messages": context.get("messages"),
+        "receipt": receipt_message(
+            receipt_read(request.GET.get(receipts.PARAMETER)), target=target
+        ),
         "is_published": is_published,
         "form": CommentForm(user=request.user) if is_published else None,
         "form_action": reverse(

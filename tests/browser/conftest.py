@@ -4,10 +4,12 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -81,3 +83,17 @@ def axe_violations(page: Page) -> list[dict]:
 
 def describe(violations: list[dict]) -> str:
     return json.dumps(violations, indent=2, ensure_ascii=False)
+
+
+def in_thread(function: Callable[..., Any], *args: Any) -> Any:
+    """Run ORM code beside Playwright: its sync API runs an event loop in this thread, and
+    Django refuses ORM calls from a thread with a running loop."""
+
+    def run() -> Any:
+        try:
+            return function(*args)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()

@@ -1,30 +1,15 @@
 """The issue's definition of done, in a real browser (Debian's Chromium through Playwright)."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from captcha.models import CaptchaStore
 from django.core.management import call_command
-from django.db import connections
 from playwright.sync_api import expect
 
 from feedback.models import Comment, CommentStatus
+from tests.browser.conftest import in_thread
 from tests.feedback.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def in_thread(function, *args):
-    # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls
-    # from a thread with a running loop, so they run beside it.
-    def run():
-        try:
-            return function(*args)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def captcha_answer(key: str) -> str:

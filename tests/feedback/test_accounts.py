@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from feedback.models import Comment
+from feedback.models import AccountConsent, Comment
 from tests.feedback.factories import PASSWORD, ApprovedCommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,19 +42,23 @@ def test_account_pages_are_german_and_in_the_sites_layout(client, url):
 
 
 def test_sign_up_verify_the_address_and_sign_in(
-    client, run_tasks, django_capture_on_commit_callbacks
+    client, run_tasks, django_capture_on_commit_callbacks, settings
 ):
+    settings.PRIVACY_POLICY_VERSION = "2026-03"
+    signup = {
+        "email": "neu@example.org",
+        "username": "Werbung-kauft-hier",
+        "password1": "ein-langes-Passwort-42",
+        "password2": "ein-langes-Passwort-42",
+    }
+    refused = client.post("/konto/signup/", signup)
+    assert "Bitte stimmen Sie der Datenschutzerklärung zu" in refused.content.decode()
+    assert not get_user_model().objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/konto/signup/",
-            {
-                "email": "neu@example.org",
-                "username": "Werbung-kauft-hier",
-                "password1": "ein-langes-Passwort-42",
-                "password2": "ein-langes-Passwort-42",
-            },
-        )
+        response = client.post("/konto/signup/", {**signup, "privacy_consent": "on"})
     assert response.status_code == 302
+    consent = AccountConsent.objects.get(user__email="neu@example.org")
+    assert consent.version == "2026-03"
     assert mail.outbox == []  # sent by the worker, not in the request
     run_tasks()
     [message] = mail.outbox

@@ -32,7 +32,7 @@ def test_a_wrong_captcha_answer_gets_a_german_message():
     form = ProbeForm(data={"text": "x", "captcha_0": key, "captcha_1": "falsch"})
     assert not form.is_valid()
     assert form.errors["captcha"] == [
-        "Die Zeichen stimmen nicht überein. Bitte versuchen Sie es erneut."
+        "Das Ergebnis stimmt nicht. Bitte beantworten Sie die neue Rechenfrage."
     ]
 
 

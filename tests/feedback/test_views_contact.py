@@ -75,7 +75,7 @@ def test_a_valid_message_opens_a_conversation_and_shows_its_reference(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, valid_data(topic))
     assert response.status_code == 302
-    assert response["Location"] == reverse("feedback:contact_sent")
+    assert response["Location"].startswith("/kontakt/gesendet/")
     conversation = Conversation.objects.get()
     assert conversation.channel == Channel.FORM
     assert conversation.topic == topic
@@ -94,8 +94,8 @@ def test_a_valid_message_opens_a_conversation_and_shows_its_reference(
     assert "Termine" not in confirmation.body
 
 
-def test_the_thanks_page_without_a_message_leads_back_to_the_form(client):
-    response = client.get(reverse("feedback:contact_sent"))
+def test_the_thanks_page_with_a_forged_token_leads_back_to_the_form(client):
+    response = client.get(reverse("feedback:contact_sent", args=["VERL-2026-000001"]))
     assert response.status_code == 302
     assert response["Location"] == URL
 
@@ -122,7 +122,7 @@ def test_errors_are_400_with_a_linked_summary_and_keep_what_was_typed(client, to
 def test_a_wrong_captcha_and_a_filled_honeypot_are_refused(client, topic):
     response = client.post(URL, valid_data(topic, captcha_1="falsch"))
     assert response.status_code == 400
-    assert "Die Zeichen stimmen nicht überein" in response.content.decode()
+    assert "Das Ergebnis stimmt nicht." in response.content.decode()
     response = client.post(URL, valid_data(topic, homepage="http://spam.example"))
     assert response.status_code == 400
     assert Conversation.objects.count() == 0
@@ -179,3 +179,17 @@ def test_progress_updates_are_opt_in_and_need_a_confirmed_address(
     assert confirmation.to == ["erika@example.org"]
     assert "/kommentare/adresse-bestaetigen/" in confirmation.body
     assert "Termine" not in confirmation.body  # nothing the sender typed
+
+
+def test_a_link_preselects_the_topic_barriere_melden(client, topic):
+    barrier = TopicFactory(name="Barriere melden")
+    html = client.get(URL, {"thema": "barriere-melden"}).content.decode()
+    assert re.search(rf'<option value="{barrier.pk}" selected>Barriere melden</option>', html)
+    html = client.get(URL, {"thema": "gibt-es-nicht"}).content.decode()
+    assert " selected>" not in html.split('name="topic"')[1].split("</select>")[0].replace(
+        '<option value="" selected>', ""
+    )
+    barrier.is_active = False
+    barrier.save()
+    html = client.get(URL, {"thema": "barriere-melden"}).content.decode()
+    assert f'<option value="{barrier.pk}"' not in html

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "csp",
     "django.contrib.postgres",
     "simple_history",
@@ -58,6 +59,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Form widgets render with the project's templates, so templates/ may override them.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "verl_digital.urls"
 WSGI_APPLICATION = "verl_digital.wsgi.application"
@@ -108,12 +112,10 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
 
 # --- Captcha (django-simple-captcha) ----------------------------------------------------
-CAPTCHA_LENGTH = 5
+# A sum asked in words as text on the page, not an image: screen readers can read it
+# (see feedback/captcha.py).
 CAPTCHA_TIMEOUT = 30  # minutes: time enough to write a considered comment
-CAPTCHA_FONT_SIZE = 30
-CAPTCHA_IMAGE_SIZE = (160, 50)
-CAPTCHA_LETTER_ROTATION = (-20, 20)
-CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+CAPTCHA_CHALLENGE_FUNCT = "feedback.captcha.arithmetic_challenge"
 
 # --- Authentication and accounts (django-allauth under /konto/) -------------------------
 AUTHENTICATION_BACKENDS = [
@@ -171,6 +173,14 @@ CONFIRMATION_MAILS_PER_DAY = env.int("CONFIRMATION_MAILS_PER_DAY", default=3)
 PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2026-01")
 # Seconds the numbers of /transparenz/ are kept in the cache before they are computed again.
 TRANSPARENCY_CACHE_SECONDS = env.int("TRANSPARENCY_CACHE_SECONDS", default=600)
+
+# --- Retention of personal data (manage.py purge_personal_data, feedback/privacy.py) -----
+# Comments, reports and conversations older than this are anonymized or deleted.
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
+# Accounts whose address was never confirmed are deleted after this many days.
+UNVERIFIED_ACCOUNT_DAYS = env.int("UNVERIFIED_ACCOUNT_DAYS", default=14)
+# Sent mails stay this long in the task queue's table (it keeps recipients and text).
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=30)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -237,6 +247,8 @@ IMAP_REJECTED_FLAG = env.str("IMAP_REJECTED_FLAG", default="inbox-rejected")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The CSRF cookie ends with the browser session: nothing outlives a visit with a form.
+CSRF_COOKIE_AGE = None
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

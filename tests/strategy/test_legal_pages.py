@@ -1,0 +1,59 @@
+"""The legal pages say what the site really does."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.urls import reverse
+
+from strategy.models import Page
+from tests.feedback.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def privacy_text() -> str:
+    return Page.objects.get(slug=Page.PRIVACY).body
+
+
+def test_the_privacy_policy_states_the_periods_the_site_applies(settings):
+    settings.RETENTION_MONTHS = 18
+    settings.UNVERIFIED_ACCOUNT_DAYS = 10
+    settings.TASK_RESULT_RETENTION_DAYS = 21
+    call_command("load_verl_content", verbosity=0)
+    text = privacy_text()
+    assert "Nach 18 Monaten entfernen wir Name" in text
+    assert "innerhalb von 10 Tagen bestätigt" in text
+    assert "bleibt 21 Tage in der Versandwarteschlange" in text
+    assert "IP-Adressen werden nirgends gespeichert" in text
+
+
+def test_the_privacy_policy_names_every_cookie_the_site_sets(client, verl_content):
+    seen: set[str] = set()
+
+    def visit(response):
+        seen.update(response.cookies)
+        return response
+
+    user = UserFactory(email="karl@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    visit(client.get("/"))
+    visit(client.get(reverse("account_login")))
+    visit(client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}))
+    visit(client.get("/"))
+    visit(client.post(reverse("account_logout")))
+    visit(client.get("/"))
+    assert seen == {"csrftoken", "sessionid", "messages"}
+    named = set(re.findall(r"`(\w+)`", privacy_text()))
+    assert seen <= named
+
+
+def test_the_accessibility_statement_leads_to_the_contact_form_with_barriere_melden(
+    client, verl_content
+):
+    call_command("setup_inbox", verbosity=0)
+    html = client.get(reverse("strategy:accessibility")).content.decode()
+    link = re.search(r'href="(/kontakt/\?thema=barriere-melden)"', html).group(1)
+    form = client.get(link).content.decode()
+    assert re.search(r'<option value="\d+" selected>Barriere melden</option>', form)
