@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test stop lint format check migrations-check install clean
+.PHONY: run test stop lint format check migrations-check install clean messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,17 @@ format: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/python manage.py check
+
+# Translations (gettext tools: Debian's `gettext`). Collects every marked string into
+# locale/en/LC_MESSAGES/django.po (new ones with an empty msgstr, changed ones "fuzzy") and
+# compiles the .mo files. Translate the empty and fuzzy entries, run it again, commit .po and
+# .mo. German is the source language: locale/de only overrides other packages' German (see
+# README) and must not be regenerated.
+MESSAGES_IGNORE := --ignore=.venv --ignore=.data --ignore=node_modules --ignore=tests \
+	--ignore=staticfiles --ignore=media
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l en --add-location file $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages -l en -l de $(MESSAGES_IGNORE)
 
 clean: stop
 	rm -rf $(VENV) .data staticfiles node_modules

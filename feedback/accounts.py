@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from feedback.ratelimit import client_fingerprint
 from feedback.services import account_consent_record
@@ -35,18 +36,23 @@ class AccountAdapter(DefaultAccountAdapter):
         return client_fingerprint(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Render allauth's mail as usual, but send it from the worker, never in the request."""
+        """Render allauth's mail as usual, but send it from the worker, never in the request.
+
+        In German, like all the site's mails (see feedback.mail.email_queue); its links lead
+        to the pages in the language the visitor used.
+        """
         request = allauth_context.request
-        message = self.render_mail(
-            template_prefix,
-            email,
-            {
-                "request": request,
-                "email": email,
-                "current_site": get_current_site(request),
-                **context,
-            },
-        )
+        with override(settings.LANGUAGE_CODE):
+            message = self.render_mail(
+                template_prefix,
+                email,
+                {
+                    "request": request,
+                    "email": email,
+                    "current_site": get_current_site(request),
+                    **context,
+                },
+            )
         transaction.on_commit(
             lambda: send_email.enqueue(
                 subject=message.subject,

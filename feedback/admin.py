@@ -21,7 +21,7 @@ from django.template.defaultfilters import linebreaks_filter
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
@@ -459,7 +459,7 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html(
             '<time datetime="{}" title="{}">{}</time>',
             comment.created_at.isoformat(),
-            timezone.localtime(comment.created_at).strftime("%d.%m.%Y %H:%M"),
+            date_format(timezone.localtime(comment.created_at), "SHORT_DATETIME_FORMAT"),
             timesince(comment.created_at),
         )
 
@@ -780,7 +780,7 @@ class MessageInline(admin.StackedInline):
         return format_html(
             "<strong>{}</strong> · {}<br>{}: {}<br>{}: {}<br>{}: {}",
             message.get_direction_display(),
-            date_format(localtime(when), "d.m.Y H:i") if when else "–",
+            date_format(localtime(when), "SHORT_DATETIME_FORMAT") if when else "–",
             _("Von"),
             sender,
             _("An"),
@@ -961,7 +961,7 @@ class ConversationAdmin(admin.ModelAdmin):
             return "–"
         return _("Version %(version)s am %(date)s") % {
             "version": conversation.consent_version,
-            "date": date_format(localtime(conversation.consented_at), "d.m.Y H:i"),
+            "date": date_format(localtime(conversation.consented_at), "SHORT_DATETIME_FORMAT"),
         }
 
     @admin.action(description=_("Mir zuweisen"), permissions=["change"])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from feedback.captcha import TextCaptchaField
 from feedback.models import ReportReason, Topic
 from feedback.validators import validate_link_count
+from strategy.forms import LocalizedChoiceField
 
 
 class HoneypotInput(forms.TextInput):
@@ -177,8 +178,9 @@ class ContactForm(SpamProtectionMixin, forms.Form):
         max_length=254,
         help_text=_("An diese Adresse schicken wir die Eingangsbestätigung und unsere Antwort."),
     )
-    topic = forms.ModelChoiceField(
+    topic = LocalizedChoiceField(
         label=_("Thema"),
+        localized_field="name",
         queryset=Topic.objects.active(),
         empty_label=_("Bitte wählen"),
         error_messages={"invalid_choice": _("Bitte wählen Sie ein Thema aus der Liste.")},

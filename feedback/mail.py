@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.translation import override
 
 from feedback.tasks import send_email
 
@@ -22,11 +24,15 @@ def email_queue(
     """Render `feedback/email/<template>_subject.txt` and `…_body.txt`; send after commit.
 
     Queued with `transaction.on_commit`, so a rolled-back write sends nothing and no request
-    waits on SMTP.
+    waits on SMTP. Mails are German also when the visitor used the English pages: staff answer
+    in German, and one conversation should not change its language halfway.
     """
     recipients = [to] if isinstance(to, str) else list(to)
-    subject = " ".join(render_to_string(f"feedback/email/{template}_subject.txt", context).split())
-    body = render_to_string(f"feedback/email/{template}_body.txt", context)
+    with override(settings.LANGUAGE_CODE):
+        subject = " ".join(
+            render_to_string(f"feedback/email/{template}_subject.txt", context).split()
+        )
+        body = render_to_string(f"feedback/email/{template}_body.txt", context)
     transaction.on_commit(
         lambda: send_email.enqueue(
             subject=subject,

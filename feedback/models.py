@@ -17,11 +17,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from feedback.validators import validate_link_count
-from strategy.models import Publishable
+from strategy.models import ENGLISH_HELP, Publishable, Translatable
 
 
 def commentable_models() -> list[type[Publishable]]:
@@ -377,10 +378,13 @@ class TopicQuerySet(models.QuerySet):
         return next((topic for topic in self if slugify(topic.name) == slug), None)
 
 
-class Topic(models.Model):
+class Topic(Translatable, models.Model):
     """What a contact-form message is about; editors maintain the choices in the admin."""
 
     name = models.CharField(_("Bezeichnung"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("Bezeichnung auf Englisch"), max_length=100, blank=True, help_text=ENGLISH_HELP
+    )
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
     is_active = models.BooleanField(
         _("im Formular anbieten"),
@@ -557,7 +561,8 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.subject or f"{self.get_direction_display()} {self.created_at:%d.%m.%Y %H:%M}"
+        created = date_format(timezone.localtime(self.created_at), "SHORT_DATETIME_FORMAT")
+        return self.subject or f"{self.get_direction_display()} {created}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

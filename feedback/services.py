@@ -1052,14 +1052,23 @@ def conversation_answer(*, conversation: Conversation, author: Any, text: str) -
 
 # --- Seed: the topics a fresh site offers -------------------------------------------------
 
-DEFAULT_TOPICS = ["Allgemein", "Digitale Verwaltung", "Smart City", "Barriere melden"]
+DEFAULT_TOPICS = {
+    "Allgemein": "General",
+    "Digitale Verwaltung": "Digital administration",
+    "Smart City": "Smart City",
+    "Barriere melden": "Report an accessibility barrier",
+}
 
 
 def inbox_seed(*, dry_run: bool = False) -> SeedReport:
     """Create the default topics; editors' changes and deletions are kept (see content_seed)."""
     items = [
-        SeedItem(Topic, {"name": name}, {"position": index * 10, "is_active": True})
-        for index, name in enumerate(DEFAULT_TOPICS, start=1)
+        SeedItem(
+            Topic,
+            {"name": name},
+            {"position": index * 10, "is_active": True, "name_en": english},
+        )
+        for index, (name, english) in enumerate(DEFAULT_TOPICS.items(), start=1)
     ]
     return content_seed(items=items, dry_run=dry_run)
 

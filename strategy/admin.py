@@ -53,9 +53,28 @@ class PublicationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def english_fieldset(fields: list[str]) -> tuple:
+    """The English variants, folded away: most editors write German only."""
+    return (
+        _("Englisch"),
+        {
+            "classes": ["collapse"],
+            "fields": fields,
+            "description": _("Erscheinen unter /en/. Leere Felder zeigen dort den deutschen Text."),
+        },
+    )
+
+
+def easy_language_fieldset() -> tuple:
+    return (_("Leichte Sprache"), {"classes": ["collapse"], "fields": ["easy_language"]})
+
+
 class PublishableAdmin(SimpleHistoryAdmin):
     """Admin of anything publishable. The history view (simple-history) lists who changed
-    what and when, with each change's old and new values, and reverts to any version."""
+    what and when, with each change's old and new values, and reverts to any version.
+
+    Fieldsets: the German text, its English variants (collapsed), the type's own fields,
+    then publication."""
 
     list_display = ["title", "state", "publish_at", "position", "updated_at"]
     list_filter = [PublicationStateFilter, "status", "publish_at"]
@@ -64,7 +83,22 @@ class PublishableAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "publish_at"
     save_on_top = True
+    text_fields = ["title", "slug", "body"]
+    english_fields = ["title_en", "body_en"]
+    type_fields: list[str] = []
     publication_fields = ["status", "publish_at", "position"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        fieldsets: list = [
+            (None, {"fields": self.text_fields}),
+            english_fieldset(self.english_fields),
+        ]
+        if hasattr(self.model, "easy_language"):
+            fieldsets.append(easy_language_fieldset())
+        if self.type_fields:
+            fieldsets.append((self.model._meta.verbose_name, {"fields": self.type_fields}))
+        fieldsets.append((_("Veröffentlichung"), {"fields": self.publication_fields}))
+        return fieldsets
 
     @admin.display(description=_("Sichtbarkeit"))
     def state(self, obj: Any) -> str:
@@ -75,17 +109,31 @@ class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "body", "includes_task_list", "status", "publish_at", "position"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "body",
+                    "includes_task_list",
+                    "status",
+                    "publish_at",
+                    "position",
+                ]
+            },
+        ),
+        english_fieldset(["title_en", "body_en"]),
+    ]
 
 
 @admin.register(Page)
 class PageAdmin(PublishableAdmin):
     list_display = ["title", "slug", "state", "publish_at", "position", "updated_at"]
     search_fields = ["title", "intro", "body", "sections__title", "sections__body"]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "intro", "body"]}),
-        (_("Veröffentlichung"), {"fields": PublishableAdmin.publication_fields}),
-    ]
+    text_fields = ["title", "slug", "intro", "body"]
+    english_fields = ["title_en", "intro_en", "body_en"]
     inlines = [SectionInline]
 
 
@@ -95,6 +143,7 @@ class SectionAdmin(PublishableAdmin):
     list_filter = ["page", PublicationStateFilter, "publish_at"]
     list_select_related = ["page"]
     autocomplete_fields = ["page"]
+    type_fields = ["page", "includes_task_list"]
 
 
 @admin.register(Task)
@@ -107,21 +156,11 @@ class ContentItemAdmin(PublishableAdmin):
 
     list_filter = [PublicationStateFilter, "is_demo", "publish_at"]
     search_fields = ["title", "summary", "body"]
-    type_fields: list[str] = []
+    text_fields = ["title", "slug", "summary", "body"]
+    english_fields = ["title_en", "summary_en", "body_en"]
+    publication_fields = [*PublishableAdmin.publication_fields, "is_demo"]
     # Links typed without a scheme ("www.paderborn.de") become https:// links.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
-        fieldsets: list = [(None, {"fields": ["title", "slug", "summary", "body"]})]
-        if self.type_fields:
-            fieldsets.append((self.model._meta.verbose_name, {"fields": self.type_fields}))
-        fieldsets.append(
-            (
-                _("Veröffentlichung"),
-                {"fields": [*PublishableAdmin.publication_fields, "is_demo"]},
-            )
-        )
-        return fieldsets
 
 
 class MeasureInline(admin.TabularInline):
@@ -154,7 +193,7 @@ class ActionFieldAdmin(ContentItemAdmin):
 class MeasureUpdateInline(admin.StackedInline):
     model = MeasureUpdate
     extra = 1
-    fields = ["date", "text"]
+    fieldsets = [(None, {"fields": ["date", "text"]}), english_fieldset(["text_en"])]
 
 
 class MeasureAdminForm(forms.ModelForm):
@@ -222,6 +261,7 @@ class MeasureUpdateAdmin(SimpleHistoryAdmin):
     search_fields = ["text", "measure__title"]
     autocomplete_fields = ["measure"]
     date_hierarchy = "date"
+    fieldsets = [(None, {"fields": ["measure", "date", "text"]}), english_fieldset(["text_en"])]
 
 
 @admin.register(Project)
@@ -238,6 +278,7 @@ class BestPracticeAdmin(ContentItemAdmin):
     list_display = ["title", "town", "review", "state", "publish_at", "position"]
     list_filter = ["review", PublicationStateFilter, "is_demo"]
     search_fields = ["title", "town", "summary", "body", "assessment"]
+    english_fields = [*ContentItemAdmin.english_fields, "assessment_en"]
     type_fields = ["town", "url", "assessment", "review"]
 
 
@@ -248,6 +289,7 @@ class EventAdmin(ContentItemAdmin):
     list_filter = [PublicationStateFilter, "is_demo", "starts_at"]
     search_fields = ["title", "summary", "body", "location"]
     date_hierarchy = "starts_at"
+    english_fields = [*ContentItemAdmin.english_fields, "registration_en"]
     type_fields = ["starts_at", "ends_at", "location", "online_url", "registration"]
 
 

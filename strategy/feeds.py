@@ -1,4 +1,7 @@
-"""Atom feeds of news, events and measure updates (django.contrib.syndication)."""
+"""Atom feeds of news, events and measure updates (django.contrib.syndication).
+
+Under /en/ they are English feeds: titles and texts in English where the editors gave
+them, links to the English pages, `xml:lang="en"`."""
 
 from datetime import datetime, time
 
@@ -7,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from strategy.markdown import render_markdown
@@ -20,7 +24,7 @@ class ContentFeed(Feed):
     author_name = _("Stadt Verl – Stabsstelle Digitalisierung")
 
     def item_title(self, item: ContentItem) -> str:
-        return str(item)
+        return item.localized("title")
 
     def item_description(self, item: ContentItem) -> str:
         return render_markdown(item.teaser)
@@ -41,7 +45,7 @@ class NewsFeed(ContentFeed):
         return NewsPost.objects.published()[:FEED_LENGTH]
 
     def item_description(self, item: NewsPost) -> str:
-        return render_markdown(item.body or item.summary)
+        return render_markdown(item.localized("body") or item.teaser)
 
 
 class EventFeed(ContentFeed):
@@ -54,7 +58,7 @@ class EventFeed(ContentFeed):
 
     def item_title(self, item: Event) -> str:
         starts = timezone.localtime(item.starts_at)
-        return f"{starts:%d.%m.%Y}: {item.title}"
+        return f"{date_format(starts, 'SHORT_DATE_FORMAT')}: {item.localized('title')}"
 
 
 class MeasureUpdateFeed(Feed):
@@ -68,10 +72,10 @@ class MeasureUpdateFeed(Feed):
         return MeasureUpdate.objects.published().select_related("measure")[:FEED_LENGTH]
 
     def item_title(self, item: MeasureUpdate) -> str:
-        return f"{item.measure.title} ({item.measure.get_progress_display()})"
+        return f"{item.measure.localized('title')} ({item.measure.get_progress_display()})"
 
     def item_description(self, item: MeasureUpdate) -> str:
-        return render_markdown(item.text)
+        return render_markdown(item.localized("text"))
 
     def item_pubdate(self, item: MeasureUpdate) -> datetime:
         return timezone.make_aware(datetime.combine(item.date, time(0, 0)))

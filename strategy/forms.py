@@ -1,6 +1,9 @@
 """Filter forms of the public lists. They arrive as GET parameters; bad values are a 400."""
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from strategy.models import (
@@ -12,6 +15,34 @@ from strategy.models import (
 )
 
 ALL = [("", _("alle"))]
+
+
+class LocalizedSelect(forms.Select):
+    """Options labelled in the page's language, with `lang` on those shown in German."""
+
+    localized_field = "title"
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            language = instance.localized_language(self.localized_field)
+            if language != get_language():
+                option["attrs"]["lang"] = language
+        return option
+
+
+class LocalizedChoiceField(forms.ModelChoiceField):
+    """A choice of `Translatable` rows, each labelled by its `localized_field`."""
+
+    widget = LocalizedSelect
+
+    def __init__(self, *args: Any, localized_field: str = "title", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.localized_field = self.widget.localized_field = localized_field
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.localized(self.localized_field)
 
 
 class FilterForm(forms.Form):
@@ -33,7 +64,7 @@ class MeasureFilterForm(FilterForm):
         "aktualisiert": ["-updated_at"],
     }
 
-    handlungsfeld = forms.ModelChoiceField(
+    handlungsfeld = LocalizedChoiceField(
         label=_("Handlungsfeld"),
         queryset=ActionField.objects.none(),
         to_field_name="slug",

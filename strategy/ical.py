@@ -21,11 +21,11 @@ def _vevent(event: Event, *, request: HttpRequest, host: str) -> icalendar.Event
     vevent.add("uid", f"dialog-{event.pk}@{host}")
     vevent.add("dtstamp", event.updated_at)
     vevent.add("last-modified", event.updated_at)
-    vevent.add("summary", event.title)
+    vevent.add("summary", event.localized("title"))
     vevent.add("dtstart", timezone.localtime(event.starts_at, berlin))
     vevent.add("dtend", timezone.localtime(event.ends_at, berlin))
     description = "\n\n".join(
-        part for part in (event.summary, event.body, event.registration) if part
+        part for name in ("summary", "body", "registration") if (part := event.localized(name))
     )
     if description:
         vevent.add("description", description)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -9,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -50,7 +53,47 @@ def can_preview(user: Any, model: type[models.Model]) -> bool:
     )
 
 
-class Publishable(models.Model):
+class Translatable:
+    """Text fields with variants per language: `title` is German, `title_en` its English.
+
+    German is written first and is the fallback: `localized("title")` gives the variant of
+    the active language when it is filled in, otherwise the German text, and
+    `localized_language("title")` says which language that text is in (for `lang`).
+    """
+
+    def localized_field(self, name: str) -> str:
+        language = get_language()
+        if language and language != settings.LANGUAGE_CODE:
+            variant = f"{name}_{language}"
+            if getattr(self, variant, ""):
+                return variant
+        return name
+
+    def localized(self, name: str) -> str:
+        return getattr(self, self.localized_field(name))
+
+    def localized_language(self, name: str) -> str:
+        if self.localized_field(name) == name:
+            return settings.LANGUAGE_CODE
+        return get_language()
+
+
+# Help text of every English variant field.
+ENGLISH_HELP = _("Freiwillig. Leer gelassen, zeigt die englische Seite den deutschen Text.")
+
+
+def easy_language_field() -> models.TextField:
+    return models.TextField(
+        _("Leichte Sprache"),
+        blank=True,
+        help_text=_(
+            "Freiwillig: das Wichtigste dieser Seite in Leichter Sprache (Markdown). Erscheint "
+            "auf der Seite als eigener, aufklappbarer Abschnitt."
+        ),
+    )
+
+
+class Publishable(Translatable, models.Model):
     """Something the CDO writes and publishes: a page, a section, a task, later news."""
 
     title = models.CharField(_("Titel"), max_length=200)
@@ -60,6 +103,10 @@ class Publishable(models.Model):
         blank=True,
         help_text=_("Markdown: **fett**, *kursiv*, [Link](https://…), Listen mit -"),
     )
+    title_en = models.CharField(
+        _("Titel auf Englisch"), max_length=200, blank=True, help_text=ENGLISH_HELP
+    )
+    body_en = models.TextField(_("Text auf Englisch"), blank=True, help_text=ENGLISH_HELP)
     status = models.CharField(
         _("Status"), max_length=20, choices=PublicationStatus, default=PublicationStatus.DRAFT
     )
@@ -116,6 +163,8 @@ class Page(Publishable):
     intro = models.TextField(
         _("Einleitung"), blank=True, help_text=_("Kurzer Text für Übersichten und Suchmaschinen.")
     )
+    intro_en = models.TextField(_("Einleitung auf Englisch"), blank=True, help_text=ENGLISH_HELP)
+    easy_language = easy_language_field()
     history = HistoricalRecords()
 
     class Meta(Publishable.Meta):
@@ -207,11 +256,16 @@ class ContentItem(Publishable):
         blank=True,
         help_text=_("Ein oder zwei Sätze für Übersichten, Suche und Feeds."),
     )
+    summary_en = models.CharField(
+        _("Kurzbeschreibung auf Englisch"), max_length=300, blank=True, help_text=ENGLISH_HELP
+    )
+    easy_language = easy_language_field()
     is_demo = models.BooleanField(
         _("Beispielinhalt"),
         default=False,
         help_text=_("Wird öffentlich als Beispiel gekennzeichnet; vor dem Start löschen."),
     )
+    # German only: the site search reads German text (see strategy/search.py).
     search_vector = search_vector()
 
     # Paths beside the detail pages of a type (e.g. /neuigkeiten/feed/) that a slug must not take.
@@ -227,9 +281,23 @@ class ContentItem(Publishable):
                 {"slug": _("Dieser Kurzname ist für eine andere Seite reserviert.")}
             )
 
+    def _teaser_field(self) -> str:
+        # The active language's summary or text before the German ones.
+        for name in ("summary", "body"):
+            field = self.localized_field(name)
+            if field != name:
+                return field
+        return "summary" if self.summary else "body"
+
     @property
     def teaser(self) -> str:
-        return self.summary or self.body
+        """The summary, else the text; in the active language where there is one."""
+        return getattr(self, self._teaser_field())
+
+    @property
+    def teaser_language(self) -> str:
+        name = self._teaser_field()
+        return settings.LANGUAGE_CODE if name in ("summary", "body") else get_language()
 
 
 class ActionField(ContentItem):
@@ -323,7 +391,7 @@ class MeasureUpdateQuerySet(models.QuerySet):
         return self.filter(date__lte=timezone.localdate(), measure__in=Measure.objects.published())
 
 
-class MeasureUpdate(models.Model):
+class MeasureUpdate(Translatable, models.Model):
     """A dated progress note on a measure (Umsetzungsstand)."""
 
     measure = models.ForeignKey(
@@ -335,6 +403,7 @@ class MeasureUpdate(models.Model):
         help_text=_("Ein Datum in der Zukunft zeigt die Notiz erst an diesem Tag."),
     )
     text = models.TextField(_("Notiz"), help_text=_("Markdown"))
+    text_en = models.TextField(_("Notiz auf Englisch"), blank=True, help_text=ENGLISH_HELP)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 
@@ -348,7 +417,7 @@ class MeasureUpdate(models.Model):
         indexes = [models.Index(fields=["measure", "date"], name="measureupdate_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.measure}: {self.date:%d.%m.%Y}"
+        return f"{self.measure}: {date_format(self.date, 'SHORT_DATE_FORMAT')}"
 
     def get_absolute_url(self) -> str:
         return f"{self.measure.get_absolute_url()}#notiz-{self.pk}"
@@ -403,6 +472,9 @@ class BestPractice(ContentItem):
     assessment = models.TextField(
         _("Einschätzung des CDO"), blank=True, help_text=_("Markdown: Was bedeutet das für Verl?")
     )
+    assessment_en = models.TextField(
+        _("Einschätzung des CDO auf Englisch"), blank=True, help_text=ENGLISH_HELP
+    )
     review = models.CharField(
         _("Prüfstand"), max_length=20, choices=ReviewStatus, default=ReviewStatus.IN_REVIEW
     )
@@ -441,6 +513,9 @@ class Event(ContentItem):
     online_url = models.URLField(_("Online-Link"), blank=True, max_length=500)
     registration = models.TextField(
         _("Anmeldung"), blank=True, help_text=_("Wie und bis wann man sich anmeldet (Markdown).")
+    )
+    registration_en = models.TextField(
+        _("Anmeldung auf Englisch"), blank=True, help_text=ENGLISH_HELP
     )
     search_vector = search_vector("location")
 

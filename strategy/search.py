@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, overload
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -62,8 +63,9 @@ class SearchProvider:
     `queryset` returns the rows the public may see (called per search, so "published"
     is evaluated at query time). `vector` is a stored `SearchVectorField` name or a
     `SearchVector` expression. `snippet` is the field (or expression) the highlighted
-    excerpt is taken from. `url` and `title` turn a row into a link. `title_field` is
-    matched by trigram similarity for typos (None: a source without titles skips that);
+    excerpt is taken from. `url` and `title` turn a row into a link; `title_language`
+    names the language of that title (an English page may show a German one). `title_field`
+    is matched by trigram similarity for typos (None: a source without titles skips that);
     `prefetch` names relations `url` and `title` need, loaded for the shown hits only.
     """
 
@@ -77,6 +79,7 @@ class SearchProvider:
     prefetch: tuple[str, ...] = ()
     url: Callable[[Any], str] = field(default=lambda obj: obj.get_absolute_url())
     title: Callable[[Any], str] = field(default=str)
+    title_language: Callable[[Any], str] = field(default=lambda obj: settings.LANGUAGE_CODE)
 
 
 _providers: dict[str, SearchProvider] = {}
@@ -111,6 +114,7 @@ class SearchResult:
     date: datetime | None
     score: float
     is_demo: bool = False
+    title_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,7 @@ class SearchResults(Sequence[SearchResult]):
                     date=date,
                     score=hit.score,
                     is_demo=getattr(obj, "is_demo", False),
+                    title_language=hit.provider.title_language(obj),
                 )
             )
         return results

@@ -28,6 +28,13 @@ def _text(*names: str) -> Concat:
     return Concat(*parts[:-1], output_field=TextField())
 
 
+# Titles in the page's language where given; the text searched and quoted stays German.
+_localized_title = {
+    "title": lambda obj: obj.localized("title"),
+    "title_language": lambda obj: obj.localized_language("title"),
+}
+
+
 def _content(model, **kwargs) -> SearchProvider:
     """A ContentItem model: stored search vector, snippet from summary and text."""
     kwargs.setdefault("snippet", _text("summary", "body"))
@@ -35,7 +42,7 @@ def _content(model, **kwargs) -> SearchProvider:
         key=model._meta.label_lower,
         label=model._meta.verbose_name,
         queryset=lambda: model.objects.published(),
-        **kwargs,
+        **{**_localized_title, **kwargs},
     )
 
 
@@ -51,6 +58,7 @@ def strategy_providers() -> list[SearchProvider]:
             + SearchVector("intro", weight="B", config=CONFIG)
             + SearchVector("body", weight="C", config=CONFIG),
             snippet=_text("intro", "body"),
+            **_localized_title,
         ),
         SearchProvider(
             key="strategy.section",
@@ -62,7 +70,10 @@ def strategy_providers() -> list[SearchProvider]:
             ),
             vector=SearchVector("title", weight="A", config=CONFIG)
             + SearchVector("body", weight="C", config=CONFIG),
-            title=lambda section: f"{section.page.title}: {section.title}",
+            title=lambda section: (
+                f"{section.page.localized('title')}: {section.localized('title')}"
+            ),
+            title_language=lambda section: section.localized_language("title"),
         ),
         SearchProvider(
             key="strategy.task",
@@ -71,6 +82,7 @@ def strategy_providers() -> list[SearchProvider]:
             vector=SearchVector("title", weight="A", config=CONFIG)
             + SearchVector("body", weight="C", config=CONFIG),
             snippet=_text("title", "body"),
+            **_localized_title,
         ),
         _content(ActionField),
         _content(Measure, date_field="updated_at"),
@@ -83,7 +95,8 @@ def strategy_providers() -> list[SearchProvider]:
             snippet="text",
             title_field="measure__title",
             date_field="date",
-            title=lambda update: update.measure.title,
+            title=lambda update: update.measure.localized("title"),
+            title_language=lambda update: update.measure.localized_language("title"),
         ),
         _content(Project),
         _content(BestPractice, snippet=_text("summary", "body", "assessment")),

@@ -1,12 +1,13 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
@@ -298,18 +299,23 @@ def _license_link(response: HttpResponse) -> HttpResponse:
     return response
 
 
+# The open data is one German dataset (German keys, labels and page links, see
+# docs/OPEN_DATA.md), whether it is fetched from /strategie/… or /en/strategie/….
+
+
 @require_GET
 def strategy_data_json(request: HttpRequest) -> JsonResponse:
-    data = opendata.strategy_data(request=request)
+    with override(settings.LANGUAGE_CODE):
+        data = opendata.strategy_data(request=request)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     return _license_link(response)
 
 
 @require_GET
 def strategy_data_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        opendata.strategy_csv(request=request), content_type="text/csv; charset=utf-8"
-    )
+    with override(settings.LANGUAGE_CODE):
+        body = opendata.strategy_csv(request=request)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="verl-strategie-massnahmen.csv"'
     return _license_link(response)
 

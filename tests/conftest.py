@@ -6,11 +6,25 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
+
+
+@pytest.fixture(autouse=True)
+def _german() -> Iterator[None]:
+    """Every test starts in German, as a request to the site's root would.
+
+    A request to /en/… leaves English active in its thread after the response, so without
+    this a `reverse()` in one test would depend on which test ran before it.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

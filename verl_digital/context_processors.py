@@ -1,11 +1,62 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language, get_language_info, override
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "CDO_EMAIL": settings.CDO_EMAIL,
         "PRIVACY_POLICY_VERSION": settings.PRIVACY_POLICY_VERSION,
+    }
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    code: str
+    name: str  # in its own language: "Deutsch", "English"
+    url: str
+    absolute_url: str
+    is_default: bool  # the language for visitors who asked for none (hreflang x-default)
+
+
+def language_versions(request: HttpRequest) -> dict[str, Any]:
+    """The current page in each of the site's languages.
+
+    `language_alternates` (every language, for `<link rel="alternate" hreflang>`) is empty
+    where the page has no language versions, e.g. an unknown path. `language_switch` (the
+    other languages, for the header) falls back to the other language's home page there.
+    """
+    path = request.get_full_path()
+    current = get_language()
+    versions: list[LanguageVersion] = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        versions.append(
+            LanguageVersion(
+                code=code,
+                name=get_language_info(code)["name_local"],
+                url=url,
+                absolute_url=request.build_absolute_uri(url),
+                is_default=code == settings.LANGUAGE_CODE,
+            )
+        )
+    translatable = len({version.url for version in versions}) == len(versions)
+    switch = []
+    for version in versions:
+        if version.code == current:
+            continue
+        if not translatable:
+            with override(version.code):
+                url = reverse("strategy:home")
+            version = replace(version, url=url, absolute_url=request.build_absolute_uri(url))
+        switch.append(version)
+    return {
+        "language_alternates": versions if translatable else [],
+        "language_switch": switch,
     }

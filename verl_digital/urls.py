@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -10,13 +11,22 @@ admin.site.site_title = _("Verl Digital")
 admin.site.index_title = _("Inhalte und Rückmeldungen")
 admin.site.site_url = "/"
 
+# Outside the language prefix: machines (health check), staff (the admin stays German) and
+# the captcha images, which need no language.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("captcha/", include("captcha.urls")),
+]
+
+# The public site: German at the root, English under /en/ with the same (German) paths.
+# Feeds and calendars follow the page language; the open-data files are the same German
+# dataset under both (strategy.views).
+urlpatterns += i18n_patterns(
     path("", include("feedback.urls")),
     path("konto/", include("allauth.urls")),
     path("", include("strategy.urls")),
-]
+    prefix_default_language=False,
+)
 
 handler500 = "verl_digital.views.server_error"

@@ -274,6 +274,16 @@ def test_inbox_seed_creates_default_topics_once_and_keeps_edits():
     assert not Topic.objects.filter(name="Smart City").exists()
 
 
+def test_the_default_topics_have_english_names():
+    inbox_seed()
+    assert dict(Topic.objects.values_list("name", "name_en")) == {
+        "Allgemein": "General",
+        "Digitale Verwaltung": "Digital administration",
+        "Smart City": "Smart City",
+        "Barriere melden": "Report an accessibility barrier",
+    }
+
+
 @pytest.mark.parametrize("message_id", ["auto", None])
 def test_an_ingest_racing_past_the_look_up_still_ends_as_duplicate(monkeypatch, message_id):
     """Two workers ingest one mail at once: both miss each other in the look-up, and the

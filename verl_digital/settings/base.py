@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the URL alone: /en/… is English, everything else German.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -74,9 +76,11 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "verl_digital.context_processors.site",
+                "verl_digital.context_processors.language_versions",
             ],
         },
     },
@@ -123,7 +127,8 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+# URL names, resolved per request: the home page in the language the visitor used.
+LOGIN_REDIRECT_URL = "strategy:home"
 ACCOUNT_ADAPTER = "feedback.accounts.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "feedback.accounts.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -136,7 +141,7 @@ ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "homepage"
 # Password resets for unknown addresses send nothing, so the form cannot mail strangers.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadt Verl] "
-ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "strategy:home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,9 +188,14 @@ UNVERIFIED_ACCOUNT_DAYS = env.int("UNVERIFIED_ACCOUNT_DAYS", default=14)
 TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=30)
 
 # --- Internationalisation ---------------------------------------------------------------
+# German at the root for everyone (no Accept-Language guessing), English under /en/; see
+# verl_digital/urls.py. locale/en holds the English of every UI string (`make messages`);
+# locale/de only overrides other packages' German (allauth's "du" becomes "Sie").
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates in British order with the 24-hour clock ("25 November 2026, 18:00").
+FORMAT_MODULE_PATH = ["verl_digital.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,12 @@
+"""English dates as readers of a German town's site expect them: day before month and the
+24-hour clock, as on the German pages ("25 November 2026, 18:00"), instead of Django's US
+default ("Nov. 25, 2026, 6 p.m."). Only the display formats change; numbers stay English."""
+
+DATE_FORMAT = "j F Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j F Y, H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j F"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+FIRST_DAY_OF_WEEK = 1  # Monday
