@@ -7,10 +7,20 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits (ours and allauth's), duplicate checks, used TOTP codes and digest
+    markers live in the cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -25,9 +35,13 @@ def verl_demo_content(db: None) -> None:
 
 @pytest.fixture
 def superuser(db: None):
-    return get_user_model().objects.create_superuser(
+    from tests.feedback.factories import staff_ready
+
+    user = get_user_model().objects.create_superuser(
         username="admin", email="admin@verl.example", password="pw-for-tests-only"
     )
+    staff_ready(user)  # a second factor, as the admin requires (STAFF_REQUIRE_MFA)
+    return user
 
 
 @pytest.fixture

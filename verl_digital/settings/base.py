@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "captcha",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
     "verl_digital",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "verl_digital.middleware.StaffMFARequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -135,6 +137,24 @@ ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "homepage"
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadt Verl] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# allauth keys its login rate limits on the client address: behind our proxies, that is the
+# hop the outermost trusted proxy saw (as feedback.ratelimit does).
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
+# Failed logins (and wrong second-factor codes) before further attempts are refused: per
+# client address and per account, so a guessed password is locked out for 15 minutes. allauth
+# counts in the cache: with several workers use Redis. Its other limits keep their defaults.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/15m/key"),
+}
+
+# --- Two-factor authentication (allauth.mfa under /konto/2fa/) ------------------------------
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Staff may sign in with a passkey alone: it is a second factor by itself.
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Stadt Verl")
+# Every staff account must have a TOTP app or a passkey before any admin page opens
+# (verl_digital.middleware.StaffMFARequiredMiddleware). On by default when DEBUG is off.
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

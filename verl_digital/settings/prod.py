@@ -5,6 +5,7 @@ from .base import env, require_secret_key
 
 DEBUG = False
 SECRET_KEY = require_secret_key(env.str("SECRET_KEY", default=""))
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
 
 # --- HTTPS ------------------------------------------------------------------------------
 # TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
