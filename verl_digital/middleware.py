@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 # Factors that count: recovery codes alone are only a way back in, not a second factor.
@@ -53,3 +54,27 @@ class StaffMFARequiredMiddleware:
             ),
         )
         return redirect("mfa_index")
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than REQUEST_MAX_BYTES before anything reads it.
+
+    Django caps form data (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams file parts of any size
+    to disk; the announced length settles both at once. Without a Content-Length, Django
+    reads no body at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django treats an unreadable length as an empty body, too
+        if length > settings.REQUEST_MAX_BYTES:
+            # Rendered without the request: its session must not be touched for this.
+            response = HttpResponse(render_to_string("413.html"), status=413)
+            response["Connection"] = "close"  # the unread body must not be parsed as a request
+            return response
+        return self.get_response(request)

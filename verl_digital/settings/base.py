@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    "verl_digital.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,6 +111,10 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
 
 # --- Captcha (django-simple-captcha) ----------------------------------------------------
+# Guests solve a captcha on every public form (comments, reports, contact). Deliberately not
+# from the environment: only the load test's settings module (settings/loadtest.py) turns it
+# off, together with RATE_LIMITS_ENABLED below.
+FORM_CAPTCHA_ENABLED = True
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 30  # minutes: time enough to write a considered comment
 CAPTCHA_FONT_SIZE = 30
@@ -171,6 +176,9 @@ def _rate(value: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
+# Per-client limits of the public forms (comments, replies, reports, contact). Not from the
+# environment: only settings/loadtest.py switches them off, to measure throughput.
+RATE_LIMITS_ENABLED = True
 # Comments (and replies) one client may send: count per seconds; shared through the cache.
 COMMENT_RATE_LIMIT = _rate(env.str("COMMENT_RATE_LIMIT", default="5/600"))
 # Reports ("Beitrag melden") one client may send.
@@ -250,6 +258,14 @@ IMAP_TIMEOUT = env.int("IMAP_TIMEOUT", default=60)
 IMAP_PROCESSED_FOLDER = env.str("IMAP_PROCESSED_FOLDER", default="")
 IMAP_PROCESSED_FLAG = env.str("IMAP_PROCESSED_FLAG", default="inbox-imported")
 IMAP_REJECTED_FLAG = env.str("IMAP_REJECTED_FLAG", default="inbox-rejected")
+
+# --- Request size -------------------------------------------------------------------------
+# Larger requests are refused before they are read (413, verl_digital.middleware); no public
+# form comes near it (a contact message is at most 10,000 characters) and nothing uploads files.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
