@@ -30,4 +30,6 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
 USER verl
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
-CMD ["sh", "-c", "gunicorn verl_digital.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-4} --access-logfile - --forwarded-allow-ips='*'"]
+# Request limits: a request line of 4 KB, 100 header fields of 8 KB each; bodies are limited by
+# REQUEST_MAX_BYTES in Django (and should be by the proxy, e.g. nginx client_max_body_size 1m).
+CMD ["sh", "-c", "gunicorn verl_digital.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-4} --timeout 30 --graceful-timeout 30 --limit-request-line 4094 --limit-request-fields 100 --limit-request-field_size 8190 --access-logfile - --forwarded-allow-ips='*'"]
