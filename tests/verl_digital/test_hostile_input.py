@@ -6,6 +6,7 @@ has some fields replaced, dropped or repeated, so the fuzzing reaches past the f
 (half of the guests' examples solve the captcha, the rest are signed in or fail it).
 """
 
+import json
 import re
 from urllib.parse import quote, urlencode
 
@@ -217,6 +218,60 @@ def test_sign_in_sign_up_and_password_reset(data):
     }
     url = data.draw(st.sampled_from(sorted(forms)))
     submit_fuzzed(url, forms[url], data, captcha=False)
+
+
+@FUZZ
+@given(data=st.data())
+def test_second_factor_code(data):
+    from allauth.account.models import EmailAddress
+
+    from tests.feedback.factories import staff_ready
+
+    cache.clear()
+    user = UserFactory(is_staff=True)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    staff_ready(user)
+    client = Client()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    response = post(client, reverse("mfa_authenticate"), mutated({"code": "123456"}, data))
+    assert_answered_cleanly(response)
+
+
+CREDENTIAL_KEYS = [
+    "id", "rawId", "type", "response", "clientDataJSON", "authenticatorData", "signature",
+    "userHandle", "attestationObject", "clientExtensionResults", "authenticatorAttachment",
+]  # fmt: skip
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=40) | st.just("public-key"),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(CREDENTIAL_KEYS) | st.text(max_size=8), inner, max_size=8)
+    ),
+    max_leaves=25,
+)
+
+
+@FUZZ
+@given(credential=JSON, data=st.data())
+def test_passkey_credentials(credential, data):
+    """What the passkey login and the second-factor page accept from the browser's script."""
+    from allauth.account.models import EmailAddress
+
+    from tests.feedback.factories import staff_ready
+
+    cache.clear()
+    client = Client()
+    if data.draw(st.booleans()):
+        client.get(reverse("account_login"))  # the login page starts a WebAuthn ceremony
+        url = reverse("mfa_login_webauthn")
+    else:
+        user = UserFactory(is_staff=True)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        staff_ready(user)
+        client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+        url = reverse("mfa_authenticate")
+    response = post(client, url, [("credential", json.dumps(credential))])
+    assert_answered_cleanly(response)
 
 
 LISTS = {

@@ -157,6 +157,15 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 # Staff may sign in with a passkey alone: it is a second factor by itself.
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Stadt Verl")
+MFA_FORMS = {
+    name: f"feedback.accounts.{form}"
+    for name, form in {
+        "authenticate_webauthn": "AuthenticateWebAuthnForm",
+        "login_webauthn": "LoginWebAuthnForm",
+        "reauthenticate_webauthn": "ReauthenticateWebAuthnForm",
+        "add_webauthn": "AddWebAuthnForm",
+    }.items()
+}
 # Every staff account must have a TOTP app or a passkey before any admin page opens
 # (verl_digital.middleware.StaffMFARequiredMiddleware). On by default when DEBUG is off.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
