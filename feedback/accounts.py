@@ -55,18 +55,20 @@ class SignupForm(AllauthSignupForm):
         username.widget.attrs.pop("placeholder", None)
 
 
-class _CheckedCredentialMixin:
-    """A malformed WebAuthn credential is a form error, not a server error.
+# allauth catches the TypeError and ValueError of fido2's parser, but an incomplete
+# credential (no `rawId`, a list instead of an object …) raises KeyError or AttributeError
+# there — a 500 for anybody who posts one to the passkey login. These forms make it the
+# form error allauth shows for a wrong code.
+_MALFORMED = (KeyError, AttributeError, TypeError, ValueError, IndexError)
 
-    allauth catches the TypeError and ValueError of fido2's parser, but an incomplete
-    credential (no `rawId`, a list instead of an object …) raises KeyError or AttributeError
-    there — a 500 for anybody who posts one to the passkey login.
-    """
+
+class _CheckedCredentialMixin:
+    """A malformed WebAuthn credential is a form error, not a server error."""
 
     def clean_credential(self) -> Any:
         try:
             return super().clean_credential()
-        except (KeyError, AttributeError, TypeError, ValueError, IndexError) as error:
+        except _MALFORMED as error:
             raise get_mfa_adapter().validation_error("incorrect_code") from error
 
 
@@ -84,5 +86,10 @@ class ReauthenticateWebAuthnForm(
     pass
 
 
-class AddWebAuthnForm(_CheckedCredentialMixin, webauthn_forms.AddWebAuthnForm):
-    pass
+class AddWebAuthnForm(webauthn_forms.AddWebAuthnForm):
+    # Registration checks the credential in clean(), not in clean_credential().
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except _MALFORMED as error:
+            raise get_mfa_adapter().validation_error("incorrect_code") from error

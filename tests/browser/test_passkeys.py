@@ -52,11 +52,15 @@ def test_staff_add_a_passkey_and_sign_in_with_it_alone(staff, live_server, new_p
 
     page.goto(f"{live_server.url}/konto/2fa/webauthn/add/")
     page.locator("#id_password").fill(PASSWORD)  # adding a key asks for the password again
-    page.locator("#id_password").press("Enter")
+    with page.expect_navigation(url="**/konto/2fa/webauthn/add/", wait_until="load"):
+        page.locator("#id_password").press("Enter")
+    # The button works once allauth's script has bound it (after the page has loaded).
     page.get_by_label("Name").fill("Laptop")
     page.get_by_label("Passwortlos").check()
     page.locator("#mfa_webauthn_add").click()
-    page.wait_for_url(lambda url: not url.endswith("/webauthn/add/"), wait_until="load")
+    page.wait_for_url(
+        lambda url: not url.endswith("/webauthn/add/"), wait_until="load", timeout=30_000
+    )
     types = in_thread(lambda: set(Authenticator.objects.values_list("type", flat=True)))
     assert Authenticator.Type.WEBAUTHN in types
     page.goto(f"{live_server.url}/admin/")

@@ -149,3 +149,19 @@ def test_a_malformed_passkey_credential_is_refused_not_a_server_error(client, cr
     response = client.post(reverse("mfa_login_webauthn"), {"credential": credential})
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "credential", ['{"id": "x", "type": "public-key"}', "[]", '{"response": 1}']
+)
+def test_a_malformed_new_security_key_is_refused_not_a_server_error(client, credential):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.get(reverse("mfa_add_webauthn"))  # starts the registration ceremony
+    response = client.post(
+        reverse("mfa_add_webauthn"), {"name": "Schlüssel", "credential": credential}
+    )
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert not user.authenticator_set.exists()
