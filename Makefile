@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test stop lint format check migrations-check install clean messages
+.PHONY: run test stop lint format check migrations-check install clean messages audit loadtest backup
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,20 @@ test: $(STAMP) $(AXE)
 
 stop:
 	$(BIN)/python -m verl_digital.embedded_db stop
+
+# Known vulnerabilities in the pinned dependencies (pip-audit); says AUDIT SKIPPED when no
+# vulnerability service can be reached. AUDIT_REQUIRED=1 makes that a failure.
+audit: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[audit]"
+	$(BIN)/python .ci/audit.py
+
+# 2,000 comments and 500 contact messages from 50 clients against gunicorn; not part of `test`.
+loadtest: $(STAMP)
+	$(BIN)/python bench/load.py $(LOADTEST_ARGS)
+
+# A backup folder (database dump, uploaded files, checksums) in ./backups; see docs/OPERATIONS.md.
+backup: $(STAMP)
+	$(BIN)/python manage.py backup --output-dir backups
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

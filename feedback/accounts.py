@@ -7,6 +7,8 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.webauthn import forms as webauthn_forms
 from django import forms
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
@@ -92,3 +94,43 @@ class SignupForm(AllauthSignupForm):
             "Erscheint bei Ihren Kommentaren. Sie können auch einen Spitznamen wählen."
         )
         username.widget.attrs.pop("placeholder", None)
+
+
+# allauth catches the TypeError and ValueError of fido2's parser, but an incomplete
+# credential (no `rawId`, a list instead of an object …) raises KeyError or AttributeError
+# there — a 500 for anybody who posts one to the passkey login. These forms make it the
+# form error allauth shows for a wrong code.
+_MALFORMED = (KeyError, AttributeError, TypeError, ValueError, IndexError)
+
+
+class _CheckedCredentialMixin:
+    """A malformed WebAuthn credential is a form error, not a server error."""
+
+    def clean_credential(self) -> Any:
+        try:
+            return super().clean_credential()
+        except _MALFORMED as error:
+            raise get_mfa_adapter().validation_error("incorrect_code") from error
+
+
+class AuthenticateWebAuthnForm(_CheckedCredentialMixin, webauthn_forms.AuthenticateWebAuthnForm):
+    pass
+
+
+class LoginWebAuthnForm(_CheckedCredentialMixin, webauthn_forms.LoginWebAuthnForm):
+    pass
+
+
+class ReauthenticateWebAuthnForm(
+    _CheckedCredentialMixin, webauthn_forms.ReauthenticateWebAuthnForm
+):
+    pass
+
+
+class AddWebAuthnForm(webauthn_forms.AddWebAuthnForm):
+    # Registration checks the credential in clean(), not in clean_credential().
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except _MALFORMED as error:
+            raise get_mfa_adapter().validation_error("incorrect_code") from error

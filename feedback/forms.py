@@ -8,9 +8,22 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from feedback.captcha import TextCaptchaField
+from feedback.inbound import one_line
 from feedback.models import ReportReason, Topic
 from feedback.validators import validate_link_count
 from strategy.forms import LocalizedChoiceField
+
+
+def one_line_field(form: forms.Form, name: str) -> str:
+    """The field's value on one line: line breaks and control characters become spaces.
+
+    A required field that held nothing else is as empty as one left blank.
+    """
+    value = one_line(form.cleaned_data[name])
+    field = form.fields[name]
+    if not value and field.required:
+        raise forms.ValidationError(field.error_messages["required"], code="required")
+    return value
 
 
 class HoneypotInput(forms.TextInput):
@@ -31,7 +44,7 @@ class SpamProtectionMixin(forms.Form):
         self.fields[self.HONEYPOT] = forms.CharField(
             label=_("Homepage (bitte leer lassen)"), required=False, widget=HoneypotInput()
         )
-        if not (user is not None and user.is_authenticated):
+        if settings.FORM_CAPTCHA_ENABLED and not (user is not None and user.is_authenticated):
             self.fields["captcha"] = TextCaptchaField(
                 label=_("Sicherheitsabfrage"),
                 help_text=_(
@@ -114,6 +127,9 @@ class CommentForm(SpamProtectionMixin):
             self.fields["author_name"].required = False
             self.fields["author_name"].initial = user.get_full_name() or user.get_username()
             self.fields["author_email"].initial = user.email
+
+    def clean_author_name(self) -> str:
+        return one_line_field(self, "author_name")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -238,3 +254,11 @@ class ContactForm(SpamProtectionMixin, forms.Form):
         self.fields["text"].error_messages["max_length"] = _(
             "Ihre Nachricht ist zu lang: höchstens %(limit_value)d Zeichen, sie hat %(show_value)d."
         )
+
+    # Name and subject end up in mail headers (the answer's To and Subject): one line each,
+    # without control characters, so no header can be injected or break the mail.
+    def clean_name(self) -> str:
+        return one_line_field(self, "name")
+
+    def clean_subject(self) -> str:
+        return one_line_field(self, "subject")

@@ -1,4 +1,9 @@
-"""The staff roles: which permissions each group gets (applied by `manage.py setup_roles`)."""
+"""The staff roles: which permissions each group gets (applied by `manage.py setup_roles`).
+
+Least privilege: each group gets what its job needs and nothing else. The permission table
+in README.md describes the same sets; tests/feedback/test_roles.py proves them through the
+admin.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,11 @@ from django.apps import apps
 
 MODERATION = "Moderation"
 EDITORS = "Redaktion"
+ADMINISTRATION = "Administration"
 
-# Moderation handles what citizens send; it edits no content.
+# Moderation handles what citizens send — comments and the inbox — and edits no content.
 MODERATION_PERMISSIONS = {
+    # Comments: read, moderate (every step is a change through the services), reports, log.
     ("feedback", "view_comment"),
     ("feedback", "change_comment"),
     ("feedback", "view_commentreport"),
@@ -17,6 +24,25 @@ MODERATION_PERMISSIONS = {
     ("feedback", "add_rejectionreason"),
     ("feedback", "change_rejectionreason"),
     ("feedback", "delete_rejectionreason"),
+    # Inbox: read and answer conversations (status, assignee, notes), read messages and
+    # attachments (never edited), keep the answer templates and the contact form's topics.
+    ("feedback", "view_conversation"),
+    ("feedback", "change_conversation"),
+    ("feedback", "view_message"),
+    ("feedback", "view_attachment"),
+    ("feedback", "view_answertemplate"),
+    ("feedback", "add_answertemplate"),
+    ("feedback", "change_answertemplate"),
+    ("feedback", "delete_answertemplate"),
+    ("feedback", "view_topic"),
+    ("feedback", "add_topic"),
+    ("feedback", "change_topic"),
+    # "Ihr Feedback – unsere Maßnahmen": link comments and conversations to measures, which
+    # moderators must be able to find (read only: they edit no content).
+    ("feedback", "view_measurelink"),
+    ("feedback", "add_measurelink"),
+    ("feedback", "delete_measurelink"),
+    ("strategy", "view_measure"),
 }
 
 # Content models editors may not touch: bookkeeping of the seed command.
@@ -39,5 +65,22 @@ def editor_permissions() -> set[tuple[str, str]]:
     return permissions
 
 
+def administration_permissions() -> set[tuple[str, str]]:
+    """Every permission of every installed model: users, groups, authenticators, content,
+    feedback and the custom permissions apps declare (e.g. handling personal data)."""
+    permissions = set()
+    for model in apps.get_models():
+        opts = model._meta
+        for action in opts.default_permissions:
+            permissions.add((opts.app_label, f"{action}_{opts.model_name}"))
+        for codename, _name in opts.permissions:
+            permissions.add((opts.app_label, codename))
+    return permissions
+
+
 def role_permissions() -> dict[str, set[tuple[str, str]]]:
-    return {MODERATION: set(MODERATION_PERMISSIONS), EDITORS: editor_permissions()}
+    return {
+        MODERATION: set(MODERATION_PERMISSIONS),
+        EDITORS: editor_permissions(),
+        ADMINISTRATION: administration_permissions(),
+    }

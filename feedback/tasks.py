@@ -13,8 +13,25 @@ from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
-# Minutes to wait before each new attempt while the SMTP server is unreachable.
+# Minutes to wait before each new attempt while the SMTP server is unreachable or answers
+# "try again later"; after the last delay, attempts go on at that interval.
 RETRY_DELAYS = (1, 5, 15, 60, 180, 360, 720)
+# Attempts before the task gives up and is recorded as failed (about a week): the mail stays
+# in the task results with its error, where Administration sees it — it is never dropped.
+MAX_ATTEMPTS = 20
+
+
+class MailNotDelivered(Exception):
+    """The SMTP server stayed unreachable through every attempt."""
+
+
+def _temporary(error: smtplib.SMTPException) -> bool:
+    """A 4xx answer (greylisting, a full queue) means: try again later. 5xx is final."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return True  # lost connection, unexpected reply: the server is not in a state to decide
 
 
 @task(queue_name="mail")
@@ -30,8 +47,10 @@ def send_email(
 ) -> str:
     """Send one mail; while the server is unreachable, schedule another attempt with backoff.
 
-    A message the server refused for good (a rejected recipient) is not retried: repeating it
-    would never succeed and could look like mail-bombing to the receiving server.
+    A message the server refused for good (5xx for the sender or every recipient) is not
+    retried: repeating it would never succeed and could look like mail-bombing to the
+    receiving server. A new attempt is queued only when this one sent nothing, so a mail is
+    never sent twice.
     """
     message = EmailMessage(
         subject=subject,
@@ -43,14 +62,14 @@ def send_email(
     )
     try:
         message.send()
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
-        logger.warning("mail to %s refused for good: %s", to, error)
-        return "refused"
     except (OSError, smtplib.SMTPException) as error:
-        if attempt > len(RETRY_DELAYS):
-            logger.error("mail to %s given up after %d attempts: %s", to, attempt, error)
-            return "given-up"
-        delay = timedelta(minutes=RETRY_DELAYS[attempt - 1])
+        if isinstance(error, smtplib.SMTPException) and not _temporary(error):
+            logger.warning("mail to %s refused for good: %s", to, error)
+            return "refused"
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("mail to %s not delivered after %d attempts: %s", to, attempt, error)
+            raise MailNotDelivered(f"{attempt} attempts, last error: {error}") from error
+        delay = timedelta(minutes=RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1])
         send_email.using(run_after=timezone.now() + delay).enqueue(
             subject=subject,
             body=body,

@@ -1,6 +1,17 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from feedback import views
+
+
+class SignedTokenConverter(StringConverter):
+    """What django.core.signing produces: URL-safe base64 parts joined by colons. Anything
+    else (a NUL byte, say) is a 404 before it gets near the database."""
+
+    regex = r"[-a-zA-Z0-9_:]+"
+
+
+register_converter(SignedTokenConverter, "signed")
 
 app_name = "feedback"
 
@@ -14,11 +25,11 @@ urlpatterns = [
     path("kommentare/<int:pk>/antworten/", views.comment_reply, name="comment_reply"),
     path("kommentare/<int:pk>/melden/", views.comment_report, name="comment_report"),
     path(
-        "kommentare/adresse-bestaetigen/<str:token>/",
+        "kommentare/adresse-bestaetigen/<signed:token>/",
         views.address_confirm,
         name="address_confirm",
     ),
-    path("kommentare/abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("kommentare/abmelden/<slug:token>/", views.unsubscribe, name="unsubscribe"),
     path("konto/loeschen/", views.account_delete, name="account_delete"),
     path("kontakt/", views.contact, name="contact"),
     path("kontakt/gesendet/<str:token>/", views.contact_sent, name="contact_sent"),

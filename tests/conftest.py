@@ -8,6 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
@@ -27,6 +28,15 @@ def _german() -> Iterator[None]:
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits (ours and allauth's), duplicate checks, used TOTP codes and digest
+    markers live in the cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def verl_content(db: None) -> None:
     call_command("load_verl_content", verbosity=0)
@@ -39,9 +49,13 @@ def verl_demo_content(db: None) -> None:
 
 @pytest.fixture
 def superuser(db: None):
-    return get_user_model().objects.create_superuser(
+    from tests.feedback.factories import staff_ready
+
+    user = get_user_model().objects.create_superuser(
         username="admin", email="admin@verl.example", password="pw-for-tests-only"
     )
+    staff_ready(user)  # a second factor, as the admin requires (STAFF_REQUIRE_MFA)
+    return user
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -10,6 +11,9 @@ admin.site.site_header = _("Verl Digital – Verwaltung")
 admin.site.site_title = _("Verl Digital")
 admin.site.index_title = _("Inhalte und Rückmeldungen")
 admin.site.site_url = "/"
+# Staff sign in through allauth like everybody else: its rate limits, lockout and second
+# factor apply; the admin's own password form is never shown.
+admin.site.login = secure_admin_login(admin.site.login)
 
 # Outside the language prefix: machines (health check), staff (the admin stays German) and
 # the captcha images, which need no language.

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from feedback.models import Comment, CommentStatus
 from tests.browser.conftest import in_thread
-from tests.feedback.factories import PASSWORD, UserFactory
+from tests.feedback.factories import PASSWORD, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +21,7 @@ def site(live_server):
     """Content and a moderator, written before the browser's event loop starts."""
     call_command("load_verl_content", verbosity=0)
     call_command("setup_roles", verbosity=0)
-    UserFactory(username="moderatorin", groups=["Moderation"])
+    UserFactory(username="moderatorin", email="moderatorin@verl.example", groups=["Moderation"])
     return live_server
 
 
@@ -40,9 +40,12 @@ def test_a_citizen_comments_without_javascript_and_a_moderator_approves(site, ne
 
     moderator = new_page()
     moderator.goto(f"{live_server.url}/admin/feedback/comment/?status__exact=pending")
-    moderator.locator("#id_username").fill("moderatorin")
+    # Staff sign in through allauth: password, then the code of their authenticator app.
+    moderator.locator("#id_login").fill("moderatorin@verl.example")
     moderator.locator("#id_password").fill(PASSWORD)
-    moderator.locator('input[type="submit"]').click()
+    moderator.locator("#id_password").press("Enter")
+    moderator.locator("#id_code").fill(totp_code())
+    moderator.locator("#id_code").press("Enter")
     moderator.locator('input[name="_selected_action"]').first.check()
     moderator.locator('select[name="action"]').select_option("approve")
     moderator.locator('button[name="index"]').first.click()

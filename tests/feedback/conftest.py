@@ -11,17 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from imap_tools import MailBoxUnencrypted
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate limits, duplicate checks and digest markers live in the cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
+import time
+
 import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from captcha.models import CaptchaStore
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -19,6 +23,21 @@ from feedback.models import (
 from tests.strategy.factories import PageFactory
 
 PASSWORD = "pw-for-tests-only"
+# The authenticator app every staff account of the tests has (base32, as apps store it).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET, *, offset: int = 0) -> str:
+    """The code an authenticator app shows now (or `offset` periods later), by allauth's maths."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+
+
+def staff_ready(user) -> None:
+    """What a staff account has in production: a verified address and a second factor."""
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    TOTP.activate(user, TOTP_SECRET)
 
 
 def solved_captcha() -> dict[str, str]:
@@ -38,10 +57,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def groups(self, create, names, **kwargs):
+        """Group members are staff; every staff account gets what production requires."""
         if create and names:
             self.is_staff = True
             self.save(update_fields=["is_staff"])
             self.groups.set([Group.objects.get(name=name) for name in names])
+        if create and self.is_staff:
+            staff_ready(self)
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

@@ -142,3 +142,30 @@ def test_deleting_needs_a_signed_in_user(client):
     response = client.get(reverse("feedback:account_delete"))
     assert response.status_code == 302
     assert response["Location"].startswith("/konto/login/")
+
+
+@pytest.mark.parametrize(
+    "credential", ['{"id": "x", "type": "public-key"}', "[]", '{"rawId": 1}', '"x"']
+)
+def test_a_malformed_passkey_credential_is_refused_not_a_server_error(client, credential):
+    # allauth lets fido2's KeyError escape for these (see feedback.accounts).
+    client.get(reverse("account_login"))
+    response = client.post(reverse("mfa_login_webauthn"), {"credential": credential})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "credential", ['{"id": "x", "type": "public-key"}', "[]", '{"response": 1}']
+)
+def test_a_malformed_new_security_key_is_refused_not_a_server_error(client, credential):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.get(reverse("mfa_add_webauthn"))  # starts the registration ceremony
+    response = client.post(
+        reverse("mfa_add_webauthn"), {"name": "Schlüssel", "credential": credential}
+    )
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert not user.authenticator_set.exists()

@@ -51,12 +51,21 @@ def test_a_moderator_links_a_comment_on_its_page_and_removes_it_again(
 ):
     comment = ApprovedCommentFactory(text="Bitte die Akten digital führen.")
     html = moderator_client.get(comment_url(comment)).content.decode()
-    # Moderation may not view measures in the admin, so no search-as-you-type: a plain select.
+    # Moderation may view measures (read only), so the field searches as you type.
     empty_row = re.search(
         r'<select name="measure_links-__prefix__-measure".*?</select>', html, re.S
     )
-    assert "Einführung der E-Akte" in empty_row.group(0)
-    assert "admin-autocomplete" not in empty_row.group(0)
+    assert "admin-autocomplete" in empty_row.group(0)
+    autocomplete = moderator_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "E-Akte",
+            "app_label": "feedback",
+            "model_name": "measurelink",
+            "field_name": "measure",
+        },
+    )
+    assert [r["text"] for r in autocomplete.json()["results"]] == ["Einführung der E-Akte"]
     data = form_data(html)
     assert data["measure_links-TOTAL_FORMS"] == "0"
     data |= {"measure_links-TOTAL_FORMS": "1", "measure_links-0-measure": str(measure.pk)}

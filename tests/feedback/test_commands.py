@@ -15,12 +15,13 @@ def run(*args: str, verbosity: int = 1) -> str:
     return out.getvalue()
 
 
-def test_setup_roles_creates_both_groups_and_is_idempotent():
+def test_setup_roles_creates_the_groups_and_is_idempotent():
     assert "dry run: nothing saved" in run("setup_roles", "--dry-run")
     assert not Group.objects.exists()
 
     output = run("setup_roles", verbosity=2)
     assert "create group Moderation" in output
+    assert "create group Administration" in output
     assert "Redaktion: + strategy.change_page" in output
     moderation = set(
         Group.objects.get(name="Moderation").permissions.values_list("codename", flat=True)

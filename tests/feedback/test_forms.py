@@ -47,3 +47,20 @@ def test_a_filled_honeypot_is_refused():
     assert not form.is_valid()
     assert form.honeypot_filled
     assert form.errors["homepage"] == ["Dieses Feld muss leer bleiben."]
+
+
+@pytest.mark.django_db
+def test_names_and_subjects_are_one_line_and_not_only_control_characters():
+    from feedback.forms import ContactForm
+
+    data = {
+        "name": "Erika\r\nMustermann\x07",
+        "email": "erika@example.org",
+        "subject": "\x1b\r\n\t",
+        "text": "Guten Tag",
+        "consent": "on",
+    }
+    form = ContactForm(data, user=User.objects.create_user("erika"))
+    assert not form.is_valid()
+    assert form.cleaned_data["name"] == "Erika Mustermann"
+    assert form.errors["subject"] == ["Bitte geben Sie einen Betreff an."]

@@ -137,3 +137,28 @@ def test_loop_polls_until_interrupted(imap_account, monkeypatch):
     fetch("--loop", "30", verbosity=0)
     assert sleeps == [30, 30]
     assert Conversation.objects.count() == 2
+
+
+def test_loop_reports_a_server_outage_and_fetches_on_the_next_poll(
+    imap_account, monkeypatch, settings
+):
+    imap_account.append(mailcorpus.build(subject="Während der Störung geschickt"))
+    port = settings.IMAP_PORT
+    settings.IMAP_PORT = closed_port()  # the server is down for the first poll
+    polls = []
+
+    def sleep(seconds):
+        polls.append(Conversation.objects.count())
+        if len(polls) == 2:
+            raise KeyboardInterrupt
+        settings.IMAP_PORT = port  # and back for the next
+
+    monkeypatch.setattr("feedback.management.commands.fetch_email.time.sleep", sleep)
+    monkeypatch.setattr(
+        "feedback.management.commands.fetch_email.close_old_connections", lambda: None
+    )
+    output = fetch("--loop", "60", verbosity=1)
+    assert polls == [0, 1]
+    assert Conversation.objects.get().subject == "Während der Störung geschickt"
+    [error] = [line for line in output.splitlines() if line.startswith("IMAP server")]
+    assert f":{settings.IMAP_PORT}" not in error  # the outage, not the later success

@@ -6,6 +6,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from feedback import services
 from feedback.models import Channel, Conversation, ConversationStatus, Direction, Message, Topic
@@ -303,3 +306,23 @@ def test_an_ingest_racing_past_the_look_up_still_ends_as_duplicate(monkeypatch, 
     assert len(calls) == 2
     assert Message.objects.count() == 1
     assert Conversation.objects.count() == 1
+
+
+DAMAGEABLE = mailcorpus.build(
+    text="Guten Tag", attachments=[("plan.pdf", "application/pdf", b"%PDF-1.4\n")]
+)
+
+
+@hypothesis_settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(position=st.integers(0, len(DAMAGEABLE)), junk=st.binary(min_size=1, max_size=60))
+def test_damaged_mail_is_stored_or_rejected_never_an_error(position, junk):
+    """Down to the database: whatever the parser lets through must be storable."""
+    raw = DAMAGEABLE[:position] + junk + DAMAGEABLE[position:]
+    result = message_ingest(raw=raw)
+    assert result.outcome in set(IngestOutcome)
+    if result.outcome == IngestOutcome.STORED:
+        assert Message.objects.filter(pk=result.message.pk).exists()

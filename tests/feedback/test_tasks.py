@@ -2,12 +2,14 @@ import socket
 from datetime import timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core import mail
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from feedback.mail import email_queue
-from feedback.tasks import send_email
+from feedback.tasks import RETRY_DELAYS, send_email
+from tests.conftest import _free_port
 
 
 def _closed_port() -> int:
@@ -76,3 +78,93 @@ def test_email_queue_renders_and_sends_only_after_commit(
     assert message.subject == "Hallo Ada"
     assert message.body == "Liebe/r Ada, danke.\n"
     assert message.to == ["x@example.org"]
+
+
+class Greylisting:
+    """An SMTP server that says "try again later" to the first attempt, as greylisting does."""
+
+    def __init__(self) -> None:
+        self.refusals = 0
+        self.messages: list = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refusals == 0:
+            self.refusals += 1
+            return "451 4.7.1 Greylisted, please try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.content)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def greylisting_server(settings):
+    handler = Greylisting()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    yield handler
+    controller.stop()
+
+
+def make_due() -> None:
+    DBTaskResult.objects.filter(status="READY").update(
+        run_after=timezone.now() - timedelta(seconds=1)
+    )
+
+
+@pytest.mark.django_db
+def test_a_temporary_refusal_is_retried_and_the_mail_sent_once(greylisting_server, run_tasks):
+    send_email.enqueue(subject="Ihre Nachricht", body="Text", to=["a@example.org"])
+    run_tasks()
+    assert greylisting_server.refusals == 1
+    assert greylisting_server.messages == []
+    [retry] = DBTaskResult.objects.filter(status="READY")
+    assert retry.run_after > timezone.now() + timedelta(seconds=50)
+    make_due()
+    run_tasks()
+    make_due()
+    run_tasks()
+    assert len(greylisting_server.messages) == 1
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+@pytest.mark.django_db
+def test_a_final_refusal_is_not_retried(settings, run_tasks):
+    class Refusing:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            return "550 5.1.1 No such user"
+
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    try:
+        send_email.enqueue(subject="Hallo", body="Text", to=["gibtsnicht@example.org"])
+        run_tasks()
+    finally:
+        controller.stop()
+    assert DBTaskResult.objects.get().return_value == "refused"
+
+
+@pytest.mark.django_db
+def test_waits_grow_and_an_undeliverable_mail_stays_recorded_as_failed(settings, run_tasks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
+    send_email.enqueue(subject="Wichtig", body="Text", to=["a@example.org"])
+    waits = []
+    for _attempt in range(3):
+        run_tasks()
+        retry = DBTaskResult.objects.get(status="READY")
+        waits.append(round((retry.run_after - timezone.now()).total_seconds() / 60))
+        make_due()
+    assert waits == list(RETRY_DELAYS[:3])
+
+    send_email.enqueue(subject="Letzter Versuch", body="Text", to=["b@example.org"], attempt=20)
+    run_tasks()
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert failed.args_kwargs["kwargs"]["subject"] == "Letzter Versuch"
+    assert "MailNotDelivered" in failed.exception_class_path

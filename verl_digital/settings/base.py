@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "captcha",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
     "verl_digital",
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    "verl_digital.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the URL alone: /en/… is English, everything else German.
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "verl_digital.middleware.StaffMFARequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -116,6 +119,10 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
 
 # --- Captcha (django-simple-captcha) ----------------------------------------------------
+# Guests solve a captcha on every public form (comments, reports, contact). Deliberately not
+# from the environment: only the load test's settings module (settings/loadtest.py) turns it
+# off, together with RATE_LIMITS_ENABLED below.
+FORM_CAPTCHA_ENABLED = True
 # A sum asked in words as text on the page, not an image: screen readers can read it
 # (see feedback/captcha.py).
 CAPTCHA_TIMEOUT = 30  # minutes: time enough to write a considered comment
@@ -142,6 +149,33 @@ ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "homepage"
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadt Verl] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "strategy:home"
+# allauth keys its login rate limits on the client address: behind our proxies, that is the
+# hop the outermost trusted proxy saw (as feedback.ratelimit does).
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
+# Failed logins (and wrong second-factor codes) before further attempts are refused: per
+# client address and per account, so a guessed password is locked out for 15 minutes. allauth
+# counts in the cache: with several workers use Redis. Its other limits keep their defaults.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/15m/key"),
+}
+
+# --- Two-factor authentication (allauth.mfa under /konto/2fa/) ------------------------------
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Staff may sign in with a passkey alone: it is a second factor by itself.
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Stadt Verl")
+MFA_FORMS = {
+    name: f"feedback.accounts.{form}"
+    for name, form in {
+        "authenticate_webauthn": "AuthenticateWebAuthnForm",
+        "login_webauthn": "LoginWebAuthnForm",
+        "reauthenticate_webauthn": "ReauthenticateWebAuthnForm",
+        "add_webauthn": "AddWebAuthnForm",
+    }.items()
+}
+# Every staff account must have a TOTP app or a passkey before any admin page opens
+# (verl_digital.middleware.StaffMFARequiredMiddleware). On by default when DEBUG is off.
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -158,6 +192,9 @@ def _rate(value: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
+# Per-client limits of the public forms (comments, replies, reports, contact). Not from the
+# environment: only settings/loadtest.py switches them off, to measure throughput.
+RATE_LIMITS_ENABLED = True
 # Comments (and replies) one client may send: count per seconds; shared through the cache.
 COMMENT_RATE_LIMIT = _rate(env.str("COMMENT_RATE_LIMIT", default="5/600"))
 # Reports ("Beitrag melden") one client may send.
@@ -252,6 +289,14 @@ IMAP_TIMEOUT = env.int("IMAP_TIMEOUT", default=60)
 IMAP_PROCESSED_FOLDER = env.str("IMAP_PROCESSED_FOLDER", default="")
 IMAP_PROCESSED_FLAG = env.str("IMAP_PROCESSED_FLAG", default="inbox-imported")
 IMAP_REJECTED_FLAG = env.str("IMAP_REJECTED_FLAG", default="inbox-rejected")
+
+# --- Request size -------------------------------------------------------------------------
+# Larger requests are refused before they are read (413, verl_digital.middleware); no public
+# form comes near it (a contact message is at most 10,000 characters) and nothing uploads files.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -12,3 +12,7 @@ if DEBUG:
     )
 else:
     SECRET_KEY = require_secret_key(env.str("SECRET_KEY", default=""))
+
+# Staff need a second factor for the admin unless DEBUG is on; passkeys then work on http.
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

@@ -5,6 +5,7 @@ from .base import env, require_secret_key
 
 DEBUG = False
 SECRET_KEY = require_secret_key(env.str("SECRET_KEY", default=""))
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
 
 # --- HTTPS ------------------------------------------------------------------------------
 # TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
@@ -16,3 +17,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The __Host- prefix makes browsers refuse these cookies unless they are Secure, for this host
+# only (no Domain) and for the whole site: no subdomain can set or shadow them.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"

@@ -1,4 +1,4 @@
-"""Create the staff groups "Moderation" and "Redaktion" with exactly their permissions."""
+"""Create the staff groups Moderation, Redaktion and Administration with exactly their permissions."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from feedback.roles import role_permissions
 
 class Command(BaseCommand):
     help = (
-        "Create or update the groups Moderation (moderates feedback, edits no content) and "
-        "Redaktion (edits content, sees no citizens' e-mail addresses) so that each has exactly "
+        "Create or update the groups Moderation (moderates comments, answers the inbox, edits "
+        "no content), Redaktion (edits content, sees neither the inbox nor citizens' e-mail "
+        "addresses) and Administration (everything, including users) so that each has exactly "
         "the permissions defined in feedback/roles.py. Idempotent; run after migrate."
     )
 
