@@ -231,6 +231,7 @@ def english_pages(verl_demo_content, client) -> list[str]:
         "/suche/?q=Verl",
         "/suche/?q=xyzzy",
         "/kontakt/",
+        "/transparenz/",
         f"/kommentare/neu/{content_type.pk}/{measure.pk}/",
         f"/kommentare/{comment.pk}/antworten/",
         f"/kommentare/{comment.pk}/melden/",
