@@ -57,12 +57,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def groups(self, create, names, **kwargs):
-        """Group members are staff; every staff account gets what production requires."""
         if create and names:
             self.is_staff = True
             self.save(update_fields=["is_staff"])
             self.groups.set([Group.objects.get(name=name) for name in names])
-        if create and self.is_staff:
             staff_ready(self)
 
 

@@ -16,6 +16,7 @@ from tests.feedback.factories import (
     CommentFactory,
     ConversationFactory,
     UserFactory,
+    staff_ready,
 )
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,7 @@ def test_one_channel_at_a_time(admin_client, feedback, channel, expected):
 
 def test_staff_see_only_the_kinds_they_may_see(feedback):
     inbox_only = UserFactory(is_staff=True)
+    staff_ready(inbox_only)
     inbox_only.user_permissions.add(Permission.objects.get(codename="view_conversation"))
     client = Client()
     client.force_login(inbox_only)

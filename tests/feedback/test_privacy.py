@@ -44,6 +44,7 @@ from tests.feedback.factories import (
     TopicFactory,
     UserFactory,
     solved_captcha,
+    staff_ready,
 )
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,7 @@ def everything_stored() -> str:
 @pytest.fixture
 def staff():
     user = UserFactory(username="datenschutz", email="datenschutz@verl.example", is_staff=True)
+    staff_ready(user)
     user.user_permissions.add(Permission.objects.get(codename="manage_personal_data"))
     return user
 
@@ -268,6 +270,7 @@ def test_a_bad_address_is_a_german_400(staff_client):
 
 def test_staff_without_the_permission_see_neither_the_log_nor_the_page(anna):
     moderator = UserFactory(is_staff=True)
+    staff_ready(moderator)
     client = Client()
     client.force_login(moderator)
     assert client.get(reverse("admin:feedback_privacyrequest_request")).status_code == 403
