@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.utils.formats import number_format
@@ -10,6 +11,28 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.models import ReportReason, Topic
 from feedback.validators import validate_link_count
+from verl_digital import pagecache
+
+CAPTCHA_KEY_LENGTH = 40  # hex digits, like the keys django-simple-captcha makes itself
+
+
+def captcha_key_new(request: Any = None) -> str:
+    return secrets.token_hex(CAPTCHA_KEY_LENGTH // 2)
+
+
+class DeferredCaptchaInput(CaptchaTextInput):
+    """django-simple-captcha's widget, but rendering a page writes nothing to the database.
+
+    The page carries a fresh random key (a placeholder in pages cached for everybody, see
+    `verl_digital.pagecache`); the challenge for it is stored when its image is first loaded
+    (`feedback.views.captcha_image`). Until then the key is unknown to the field, so it only
+    passes once a person has seen the image.
+    """
+
+    def fetch_captcha_store(self, name: str, value: Any, attrs: Any = None, generator: Any = None):
+        self._key = pagecache.per_visitor("captcha", captcha_key_new)
+        self._value = [self._key, ""]
+        self.id_ = self.build_attrs(attrs).get("id", None)
 
 
 class HoneypotInput(forms.TextInput):
@@ -30,8 +53,9 @@ class SpamProtectionMixin(forms.Form):
         self.fields[self.HONEYPOT] = forms.CharField(
             label=_("Homepage (bitte leer lassen)"), required=False, widget=HoneypotInput()
         )
-        if not (user is not None and user.is_authenticated):
+        if settings.CAPTCHA_ENABLED and not (user is not None and user.is_authenticated):
             self.fields["captcha"] = CaptchaField(
+                widget=DeferredCaptchaInput(),
                 label=_("Sicherheitsabfrage"),
                 help_text=_("Bitte geben Sie die Zeichen aus dem Bild ein."),
                 error_messages={

@@ -13,6 +13,8 @@ from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from captcha.conf import settings as captcha_settings
+from captcha.models import CaptchaStore
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -57,6 +59,7 @@ from feedback.text import clean_text
 from strategy.models import Publishable
 from strategy.services import SeedReport, content_seed
 from strategy.verl_content import SeedItem
+from verl_digital.versions import COMMENTS, comments_of, versions_bump
 
 ANONYMOUS_AUTHOR = "gelöschtes Konto"
 OFFICIAL_AUTHOR = "Stadt Verl"
@@ -167,6 +170,12 @@ def _is_trusted(user: Any) -> bool:
     )
 
 
+def _public_comments_changed(*comments: Comment) -> None:
+    """Cached pages showing these comments' items are rebuilt once the transaction commits."""
+    targets = {comments_of(c.content_type_id, c.object_id) for c in comments}
+    versions_bump(*targets, COMMENTS)
+
+
 def _user_display(user: Any) -> str:
     return (user.get_full_name() or user.get_username())[:100]
 
@@ -244,6 +253,7 @@ def comment_submit(
             actor=None,
             reason=_("Konto mit bisher nur freigegebenen Kommentaren"),
         )
+        _public_comments_changed(comment)
     else:
         transaction.on_commit(moderators_notify_schedule)
     if duplicate_keys:
@@ -268,6 +278,7 @@ def comment_approve(*, comment: Comment, moderator: Any, reason: str = "") -> Co
     comment.save()
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     _log(comment=comment, step=ModerationStep.APPROVE, actor=moderator, reason=reason)
+    _public_comments_changed(comment)
     _author_notify(comment=comment, template="comment_approved", context={})
     return comment
 
@@ -290,6 +301,7 @@ def comment_reject(
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     logged = ": ".join(part for part in [reason.title if reason else "", note] if part)
     _log(comment=comment, step=ModerationStep.REJECT, actor=moderator, reason=logged)
+    _public_comments_changed(comment)
     _author_notify(
         comment=comment,
         template="comment_rejected",
@@ -309,6 +321,7 @@ def comment_mark_spam(*, comment: Comment, moderator: Any, note: str = "") -> Co
     comment.save()
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     _log(comment=comment, step=ModerationStep.SPAM, actor=moderator, reason=note)
+    _public_comments_changed(comment)
     return comment
 
 
@@ -327,6 +340,7 @@ def comment_edit(*, comment: Comment, moderator: Any, text: str, reason: str = "
     comment.full_clean()
     comment.save()
     _log(comment=comment, step=ModerationStep.EDIT, actor=moderator, reason=reason)
+    _public_comments_changed(comment)
     return comment
 
 
@@ -350,6 +364,7 @@ def comment_answer(*, comment: Comment, staff: Any, text: str) -> Comment:
     answer.full_clean()
     answer.save()
     _log(comment=comment, step=ModerationStep.ANSWER, actor=staff)
+    _public_comments_changed(comment)
     _author_notify(comment=comment, template="comment_answered", context={"answer": answer})
     return answer
 
@@ -363,6 +378,7 @@ def comment_hide(*, comment: Comment, moderator: Any, reason: str = "") -> Comme
     comment.full_clean()
     comment.save()
     _log(comment=comment, step=ModerationStep.HIDE, actor=moderator, reason=reason)
+    _public_comments_changed(comment)
     return comment
 
 
@@ -377,6 +393,7 @@ def comment_restore(*, comment: Comment, moderator: Any, reason: str = "") -> Co
     comment.save()
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=now)
     _log(comment=comment, step=ModerationStep.RESTORE, actor=moderator, reason=reason)
+    _public_comments_changed(comment)
     return comment
 
 
@@ -414,11 +431,28 @@ def comment_report(
             actor=None,
             reason=_("%(count)d Meldungen") % {"count": open_reports},
         )
+        _public_comments_changed(comment)
     if seen_keys:
         first = seen_keys[0]
         transaction.on_commit(lambda: cache.set(first, True, timeout=DUPLICATE_WINDOW))
     transaction.on_commit(moderators_notify_schedule)
     return report
+
+
+# --- Captcha --------------------------------------------------------------------------------
+
+
+def captcha_challenge_ensure(*, key: str) -> CaptchaStore:
+    """The challenge for a captcha key a form handed out, made when its image is first shown.
+
+    Concurrent first requests for the same key agree: `get_or_create` falls back to reading
+    the row the other one inserted (the key is unique).
+    """
+    challenge, response = captcha_settings.get_challenge()()
+    store, _created = CaptchaStore.objects.get_or_create(
+        hashkey=key, defaults={"challenge": challenge, "response": response}
+    )
+    return store
 
 
 # --- Addresses ------------------------------------------------------------------------------
@@ -511,9 +545,10 @@ def account_delete(*, user: Any) -> int:
         normalize_email(e)
         for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     }
-    count = Comment.objects.filter(user=user, is_official=False).update(
-        author_name=ANONYMOUS_AUTHOR, author_email="", notify=False, user=None
-    )
+    comments = Comment.objects.filter(user=user, is_official=False)
+    targets = comments.order_by().values_list("content_type_id", "object_id").distinct()
+    versions_bump(*(comments_of(*target) for target in targets), COMMENTS)
+    count = comments.update(author_name=ANONYMOUS_AUTHOR, author_email="", notify=False, user=None)
     ConfirmedAddress.objects.filter(email__in=addresses).delete()
     user.delete()
     return count

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from captcha import views as captcha_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -252,3 +254,25 @@ def contact_sent(request: HttpRequest) -> HttpResponse:
     if not reference:
         return redirect("feedback:contact")
     return render(request, "feedback/conversation_created.html", {"reference": reference})
+
+
+CAPTCHA_KEY = re.compile(r"[0-9a-f]{40}")
+
+
+@require_GET
+def captcha_image(request: HttpRequest, key: str, scale: int = 1) -> HttpResponse:
+    """django-simple-captcha's image, its challenge stored when a form's key is first shown.
+
+    Pages carry keys without a stored challenge (`feedback.forms.DeferredCaptchaInput`), so
+    that rendering them writes nothing; only a browser that loads the image makes one.
+    """
+    if CAPTCHA_KEY.fullmatch(key):
+        services.captcha_challenge_ensure(key=key)
+    return captcha_views.captcha_image(request, key, scale=scale)
+
+
+@require_GET
+def captcha_audio(request: HttpRequest, key: str) -> HttpResponse:
+    if CAPTCHA_KEY.fullmatch(key):
+        services.captcha_challenge_ensure(key=key)
+    return captcha_views.captcha_audio(request, key)

@@ -24,6 +24,7 @@ from strategy.models import (
     SeedRecord,
     Task,
 )
+from strategy.services import content_changed
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -50,7 +51,28 @@ class PublicationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class ContentChangeAdmin(SimpleHistoryAdmin):
+    """Every save and delete (forms, inlines, list edits, bulk delete, history reverts) makes
+    the cached public pages stale (`strategy.services.content_changed`)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        content_changed()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        content_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        content_changed()
+
+
+class PublishableAdmin(ContentChangeAdmin):
     """Admin of anything publishable. The history view (simple-history) lists who changed
     what and when, with each change's old and new values, and reverts to any version."""
 
@@ -180,7 +202,7 @@ class MeasureAdmin(ContentItemAdmin):
 
 
 @admin.register(MeasureUpdate)
-class MeasureUpdateAdmin(SimpleHistoryAdmin):
+class MeasureUpdateAdmin(ContentChangeAdmin):
     list_display = ["measure", "date", "updated_at"]
     list_filter = ["date"]
     list_select_related = ["measure"]

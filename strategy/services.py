@@ -14,6 +14,7 @@ from django.db import models, transaction
 
 from strategy.models import SeedRecord
 from strategy.verl_content import SeedItem
+from verl_digital.versions import CONTENT, versions_bump
 
 
 @dataclass
@@ -65,6 +66,15 @@ def _save(obj: models.Model) -> None:
     obj.save()
 
 
+def content_changed() -> None:
+    """Every cached public page is rebuilt once the current transaction commits.
+
+    Called by every write to published content (the admin, the seed), since a change may
+    show on many pages: lists, navigation, counts, search.
+    """
+    versions_bump(CONTENT)
+
+
 def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedReport:
     """Create the seed content that is missing; update only what no editor has touched.
 
@@ -108,4 +118,6 @@ def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedRep
             report.updated.append(item.key)
         if dry_run:
             transaction.set_rollback(True)
+        elif report.created or report.updated:
+            content_changed()
     return report

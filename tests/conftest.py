@@ -7,10 +7,19 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: cached pages must not outlive the test's data."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "verl_digital.context_processors.site",
+                "verl_digital.context_processors.per_visitor",
             ],
         },
     },
@@ -103,6 +104,9 @@ if env.str("REDIS_URL", default=""):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages are rendered once for all anonymous visitors and kept until what they show
+# changes (verl_digital.pagecache); this bounds how long an entry may live at most.
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
 
 # --- Background tasks (django-tasks with its database backend; worker: manage.py db_worker)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
@@ -114,6 +118,8 @@ CAPTCHA_FONT_SIZE = 30
 CAPTCHA_IMAGE_SIZE = (160, 50)
 CAPTCHA_LETTER_ROTATION = (-20, 20)
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+# Guests solve a captcha before commenting or writing; only a benchmark turns this off.
+CAPTCHA_ENABLED = env.bool("CAPTCHA_ENABLED", default=True)
 
 # --- Authentication and accounts (django-allauth under /konto/) -------------------------
 AUTHENTICATION_BACKENDS = [
@@ -151,6 +157,9 @@ def _rate(value: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
+# Per-client and per-address limits (comments, reports, contact form, confirmation mails);
+# only a benchmark turns them off.
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
 # Comments (and replies) one client may send: count per seconds; shared through the cache.
 COMMENT_RATE_LIMIT = _rate(env.str("COMMENT_RATE_LIMIT", default="5/600"))
 # Reports ("Beitrag melden") one client may send.
