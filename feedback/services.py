@@ -589,6 +589,8 @@ def _enqueue_digest(*, now: Any, run_after: Any) -> None:
 
 def moderators_notify_schedule() -> None:
     """Make sure a digest for the moderators is scheduled; called after a new item commits."""
+    if cache.get(DIGEST_MARKER):
+        return  # a digest is scheduled (the marker expires when it runs): it takes this item
     now = timezone.now()
     _enqueue_digest(now=now, run_after=_next_digest_at(now))
 

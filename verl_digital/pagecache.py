@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -59,6 +61,28 @@ class _Entry:
 
 
 _recording: ContextVar[_Recording | None] = ContextVar("pagecache_recording", default=None)
+
+# The most recently served pages of this process. A hit still checks the versions in the
+# shared cache, but does not fetch the page itself from there again.
+LOCAL_ENTRIES = 200
+_local: OrderedDict[str, _Entry] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str) -> _Entry | None:
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is not None:
+            _local.move_to_end(key)
+        return entry
+
+
+def _local_put(key: str, entry: _Entry) -> None:
+    with _local_lock:
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
 
 
 def register_filler(name: str, fill: Filler) -> None:
@@ -130,7 +154,9 @@ def _cache_key(request: HttpRequest, params: Iterable[str]) -> tuple[str, bool]:
     canonical = all(k in allowed for k in request.GET)
     raw = f"{request.path}?{urlencode(kept)}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:40]
-    return f"page:{get_language()}:{digest}", canonical
+    # Processes with another SECRET_KEY have other placeholders: they keep their own pages.
+    generation = placeholder("csrf")[-8:]
+    return f"page:{generation}:{get_language()}:{digest}", canonical
 
 
 def _fresh(entry: Any) -> bool:
@@ -159,8 +185,14 @@ def respond(
     if not _shareable(request):
         return render()
     key, canonical = _cache_key(request, params)
-    entry = cache.get(key)
-    if _fresh(entry):
+    entry = _local_get(key)
+    if entry is None or not _fresh(entry):
+        entry = cache.get(key)
+        if _fresh(entry):
+            _local_put(key, entry)
+        else:
+            entry = None
+    if entry is not None:
         return HttpResponse(_fill(request, entry.html))
     recording = _Recording()
     token = _recording.set(recording)
@@ -181,7 +213,9 @@ def respond(
         timeout = settings.PAGE_CACHE_TIMEOUT
         if recording.expires is not None:
             timeout = max(1, min(timeout, int(recording.expires - time.time()) + 1))
-        cache.set(key, _Entry(html, recording.versions, recording.expires), timeout=timeout)
+        entry = _Entry(html, recording.versions, recording.expires)
+        cache.set(key, entry, timeout=timeout)
+        _local_put(key, entry)
     response.content = _fill(request, html)
     return response
 

@@ -94,10 +94,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
 # Redis is shared by all gunicorn workers and machines; local memory serves one process.
+# django-redis keeps one client per process (Django's own backend builds one per call).
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": "verl",
         }

@@ -1,0 +1,20 @@
+"""The site's URLs plus `/bench/ok`, the ceiling every page is measured against.
+
+Used only by `verl_digital.settings.bench`; production never routes here.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+
+def ok(request: HttpRequest) -> HttpResponse:
+    """The fastest answer Django gives through the site's own middleware."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/ok", ok, name="bench_ok"),
+    path("", include("verl_digital.urls")),
+]
+
+handler500 = "verl_digital.views.server_error"
