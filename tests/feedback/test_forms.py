@@ -47,3 +47,11 @@ def test_a_filled_honeypot_is_refused():
     assert not form.is_valid()
     assert form.honeypot_filled
     assert form.errors["homepage"] == ["Dieses Feld muss leer bleiben."]
+
+
+def test_without_the_captcha_switch_guests_see_none_but_the_honeypot_stays(settings):
+    settings.CAPTCHA_ENABLED = False  # only benchmarks do this
+    form = ProbeForm(data={"text": "Hallo"}, user=AnonymousUser())
+    assert "captcha" not in form.fields
+    assert form.is_valid()
+    assert not ProbeForm(data={"text": "x", "homepage": "spam"}).is_valid()
