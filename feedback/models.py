@@ -135,8 +135,23 @@ class Comment(models.Model):
                 fields=["content_type", "object_id", "status", "created_at"],
                 name="comment_target_idx",
             ),
-            models.Index(fields=["status", "created_at"], name="comment_status_idx"),
-            models.Index(fields=["created_at"], name="comment_created_idx"),
+            # The moderation queue: its default order, and each filter with that order.
+            models.Index(fields=["-created_at", "-id"], name="comment_created_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="comment_status_idx"),
+            models.Index(
+                fields=["content_type", "object_id", "-created_at", "-id"],
+                name="comment_queue_target_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(hidden_at__isnull=False),
+                name="comment_hidden_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_official=True),
+                name="comment_official_idx",
+            ),
             models.Index(fields=["moderators_notified_at"], name="comment_notified_idx"),
         ]
 
@@ -419,6 +434,12 @@ class Conversation(models.Model):
                 fields=["channel", "-last_message_at", "-id"], name="conversation_channel_idx"
             ),
             models.Index(fields=["-created_at", "-id"], name="conversation_created_idx"),
+            models.Index(
+                fields=["topic", "-last_message_at", "-id"], name="conversation_topic_idx"
+            ),
+            models.Index(
+                fields=["assignee", "-last_message_at", "-id"], name="conversation_assignee_idx"
+            ),
             models.Index(fields=["contact_email"], name="conversation_contact_idx"),
         ]
 
