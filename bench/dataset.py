@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
@@ -126,7 +126,8 @@ def _copy(table: str, columns: list[str], rows: Iterator[tuple]) -> int:
     count = 0
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's cursor, for COPY
-        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+        statement = f"COPY {table} ({quoted}) FROM STDIN"
         with raw.copy(statement) as copy:
             buffer = io.StringIO()
             for row in rows:
@@ -232,7 +233,7 @@ def comments_load(*, count: int, on_start: int, replies: float, mixed: bool) -> 
             cursor.execute(
                 f"""
                 INSERT INTO {table} (parent_id, {columns})
-                SELECT id, content_type_id, object_id, 'Antwort ' || (id % 997), '',
+                SELECT id, content_type_id, object_id, 'Antwort ' || (id %% 997), '',
                        'Ich stimme zu. ' || text, '', status, false, false, consent_version,
                        consented_at, moderated_at, moderators_notified_at,
                        created_at + interval '1 hour', updated_at + interval '1 hour'
@@ -341,11 +342,17 @@ def conversations_load(*, count: int) -> int:
 
 
 def moderator_ensure() -> Any:
-    """A staff member of *Moderation*, for the admin pages."""
+    """A staff member of *Moderation* who also answers the inbox, for the admin pages."""
     user, _created = get_user_model().objects.get_or_create(
         username="bench-moderation", defaults={"email": "bench@verl.example", "is_staff": True}
     )
     user.groups.add(Group.objects.get(name="Moderation"))
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="feedback",
+            codename__in=["view_conversation", "change_conversation"],
+        )
+    )
     return user
 
 

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaks_filter
@@ -25,6 +25,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -775,13 +776,8 @@ class ConversationAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_select_related = ["topic", "assignee"]
-    search_fields = [
-        "reference",
-        "subject",
-        "contact_name",
-        "contact_email",
-        "messages__text",
-    ]
+    # The messages' text is searched too (`get_search_results`).
+    search_fields = ["reference", "subject", "contact_name", "contact_email"]
     search_help_text = _("Sucht in Vorgangsnummer, Betreff, Absender und Text der Nachrichten.")
     list_per_page = 50
     show_full_result_count = False
@@ -819,6 +815,23 @@ class ConversationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # conversations come from the contact form and e-mail only
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """Every word in a field of the conversation or in one of its messages.
+
+        The messages are searched in a subquery, not joined: a join would make the admin
+        add DISTINCT over the whole inbox (a second per page view at 100,000 conversations).
+        """
+        for word in smart_split(search_term):
+            if word[:1] in {'"', "'"} and word[-1:] == word[:1] and len(word) > 1:
+                word = unescape_string_literal(word)
+            matches = Q(pk__in=Message.objects.filter(text__icontains=word).values("conversation"))
+            for field in self.search_fields:
+                matches |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(matches)
+        return queryset, False
 
     @admin.display(description=_("Betreff"), ordering="subject")
     def subject_display(self, conversation: Conversation) -> str:

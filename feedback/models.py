@@ -7,14 +7,27 @@ import secrets
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback.validators import validate_link_count
+
+
+def trigram_indexes(prefix: str, fields: list[str]) -> list[GinIndex]:
+    """Indexes for the admin's search: Django's `icontains` is UPPER(col::text) LIKE '%…%'."""
+    return [
+        GinIndex(
+            OpClass(Upper(Cast(field, TextField())), name="gin_trgm_ops"),
+            name=f"{prefix}_{field}_trgm_idx",
+        )
+        for field in fields
+    ]
 
 
 class CommentStatus(models.TextChoices):
@@ -153,6 +166,8 @@ class Comment(models.Model):
                 name="comment_official_idx",
             ),
             models.Index(fields=["moderators_notified_at"], name="comment_notified_idx"),
+            # The queue's search (`icontains`, i.e. UPPER(…) LIKE '%…%') through pg_trgm.
+            *trigram_indexes("comment", ["text", "author_name", "author_email"]),
         ]
 
     def __str__(self) -> str:
@@ -494,7 +509,8 @@ class Message(models.Model):
         verbose_name_plural = _("Nachrichten")
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["conversation", "created_at", "id"], name="message_order_idx")
+            models.Index(fields=["conversation", "created_at", "id"], name="message_order_idx"),
+            *trigram_indexes("message", ["text"]),
         ]
         constraints = [
             models.UniqueConstraint(
