@@ -9,6 +9,7 @@ table and writes it to bench/RESULTS.md (one section per dataset).
     .venv/bin/python bench/run.py                    # default dataset
     .venv/bin/python bench/run.py --size large       # 1,000,000 comments, 100,000 conversations
     .venv/bin/python bench/run.py --reuse            # keep the loaded database
+    .venv/bin/python bench/run.py --duration 10 --rounds 3
 
 Comment POSTs run against a second start with captcha and rate limits switched off
 (CAPTCHA_ENABLED / RATE_LIMITS_ENABLED), since a load generator can neither solve a captcha
@@ -156,6 +157,7 @@ def bench_env(args: argparse.Namespace) -> dict[str, str]:
         env["REDIS_URL"] = "redis://127.0.0.1:6379/9"
     # The worker sends the moderators' digest; the benchmark has no mail server to reach.
     env["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    env.setdefault("LOG_LEVEL", "WARNING")
     env["CAPTCHA_ENABLED"] = "true"
     env["RATE_LIMITS_ENABLED"] = "true"
     return env
@@ -217,6 +219,7 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, str]:
             mixed=size["mixed"],
         )
         conversations = dataset.conversations_load(count=size["conv"]) if size["conv"] else 0
+        dataset.digest_sent()
         dataset.analyze()
         print(
             f"loaded {loaded:,} comments and {conversations:,} conversations "
@@ -283,12 +286,30 @@ def csrf_for(base: str) -> tuple[str, str]:
 def measure(
     server: Server, name: str, path: str, args: argparse.Namespace, **options: object
 ) -> Result:
-    bare = wrk(f"{server.base}/bench/ok", args=args)
-    run = wrk(f"{server.base}{path}", args=args, **options)
-    result = Result(name, path, **run, bare_rps=bare["rps"], bare_p99=bare["p99"])
+    """Alternate runs of the bare view and the endpoint; ratios of their sums and medians.
+
+    The machine's load changes from second to second (other processes, the load generator
+    itself); alternating short runs gives both the same conditions.
+    """
+    bare_runs, runs = [], []
+    for _round in range(args.rounds):
+        bare_runs.append(wrk(f"{server.base}/bench/ok", args=args))
+        runs.append(wrk(f"{server.base}{path}", args=args, **options))
+    result = Result(
+        name,
+        path,
+        rps=statistics.mean(r["rps"] for r in runs),
+        p50=statistics.median(r["p50"] for r in runs),
+        p99=statistics.median(r["p99"] for r in runs),
+        errors=sum(r["errors"] for r in runs),
+        requests=sum(r["requests"] for r in runs),
+        bare_rps=statistics.mean(r["rps"] for r in bare_runs),
+        bare_p99=statistics.median(r["p99"] for r in bare_runs),
+    )
     print(
         f"  {name:<28} {result.rps:>8.0f} req/s  p99 {result.p99:>7.1f} ms  "
-        f"errors {result.errors}  (bare {bare['rps']:.0f} req/s, p99 {bare['p99']:.1f} ms)",
+        f"errors {result.errors}  (bare {result.bare_rps:.0f} req/s, p99 "
+        f"{result.bare_p99:.1f} ms)",
         flush=True,
     )
     return result
@@ -363,7 +384,10 @@ def write_results(args, results: list[Result], notes: list[str]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="default")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per run")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per run")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="runs per endpoint, each after a bare run"
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
@@ -430,8 +454,9 @@ def main() -> int:
         + (", 100,000 conversations" if args.size == "large" else ""),
         f"- gunicorn {args.workers} sync workers, `verl_digital.settings.bench` (production, "
         f"DEBUG off), PostgreSQL, cache: {'Redis' if env.get('REDIS_URL') else 'local memory'}",
-        f"- wrk {args.threads} threads, {args.connections} connections, {args.duration} s per "
-        "run; each endpoint right after a run of the bare view, ratios against that run",
+        f"- wrk {args.threads} threads, {args.connections} connections; per endpoint "
+        f"{args.rounds} runs of {args.duration} s, each right after a run of the bare view; "
+        "requests/s are means, p50/p99 medians of the runs, ratios against the bare runs",
     ]
     write_results(args, results, notes)
     print()
