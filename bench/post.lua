@@ -14,6 +14,8 @@ function setup(thread)
 end
 
 function init(args)
+  -- Every run and thread writes texts of its own: the site refuses a repeated text.
+  math.randomseed(os.time() * 100 + id)
   token = args[1]
   cookie = args[2]
   wrk.method = "POST"
