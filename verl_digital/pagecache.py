@@ -55,7 +55,7 @@ class _Recording:
 
 @dataclass(frozen=True)
 class _Entry:
-    html: str
+    html: bytes  # as sent: no encoding per request
     versions: dict[str, str]
     expires: float | None
 
@@ -167,11 +167,11 @@ def _fresh(entry: Any) -> bool:
     return not entry.versions or versions_get(entry.versions) == entry.versions
 
 
-def _fill(request: HttpRequest, html: str) -> str:
+def _fill(request: HttpRequest, html: bytes) -> bytes:
     for name, fill in _fillers.items():
-        mark = placeholder(name)
+        mark = placeholder(name).encode()
         if mark in html:
-            html = html.replace(mark, fill(request))
+            html = html.replace(mark, fill(request).encode())
     return html
 
 
@@ -205,7 +205,7 @@ def respond(
         _recording.reset(token)
     if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
         return response
-    html = response.content.decode(response.charset)
+    html = response.content
     # A real token that slipped into the rendering (a template that bypassed the context
     # processor) must never be stored for others: this visitor's CSRF secret would leak.
     leaked = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != csrf_before

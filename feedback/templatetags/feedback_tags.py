@@ -68,6 +68,17 @@ class CommentListing:
         )
         return Paginator(top_level, settings.COMMENTS_PER_PAGE).get_page(self.page_number)
 
+    @cached_property
+    def page_links(self) -> list[int | None]:
+        """Page numbers around the current one and at both ends; None stands for a gap.
+
+        A page with thousands of comments links a dozen pages, not hundreds.
+        """
+        numbers = self.page.paginator.get_elided_page_range(
+            self.page.number, on_each_side=2, on_ends=1
+        )
+        return [number if isinstance(number, int) else None for number in numbers]
+
 
 @register.inclusion_tag("feedback/includes/comments.html", takes_context=True)
 def comments_for(context: template.Context, target: Model) -> dict[str, Any]:

@@ -450,3 +450,18 @@ def test_reports_are_rate_limited_too(client, cdo_page, settings):
     assert "Mein Hinweis</textarea>" in html
     assert re.search(r'value="other"[^>]*checked', html)
     assert CommentReport.objects.count() == 1
+
+
+def test_many_pages_of_comments_link_a_few_pages_not_all(client, cdo_page, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    Comment.objects.bulk_create(
+        [
+            Comment(target=cdo_page, author_name="A", text=f"Nr. {n}", status="approved")
+            for n in range(60)
+        ]
+    )
+    section = comments_section(client.get("/", {"kommentare": "15"}).content.decode())
+    links = re.findall(r"\?kommentare=(\d+)#kommentare\">Seite", section)
+    assert links == ["1", "13", "14", "16", "17", "30"]
+    assert '<span aria-current="page">Seite 15</span>' in section
+    assert section.count("…") == 2
