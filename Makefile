@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test stop lint format check migrations-check install clean messages audit loadtest backup
+.PHONY: run test stop lint format check migrations-check install clean messages audit loadtest backup bench bench-large
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ test: $(STAMP) $(AXE)
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=verl_digital.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Speed against Django's own ceiling, on a database of its own (bench/README in README.md).
+# Not part of `make test`: it needs wrk (apt-get install wrk) and a quiet machine.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 2; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-large: $(STAMP)
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 2; }
+	$(BIN)/python bench/run.py --size large $(BENCH_ARGS)
 
 stop:
 	$(BIN)/python -m verl_digital.embedded_db stop

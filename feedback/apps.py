@@ -7,12 +7,14 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Rückmeldungen")
 
     def ready(self) -> None:
-        from feedback import receivers
+        from feedback import captcha, receipts, receivers
         from feedback.demo_content import demo_items
         from feedback.search import comment_provider
+        from feedback.templatetags.feedback_tags import PAGE_PARAMETER
         from strategy.search import register
         from strategy.signals import measure_status_changed
         from strategy.verl_content import register_demo_content
+        from verl_digital import pagecache
 
         measure_status_changed.connect(
             receivers.measure_status_changed, dispatch_uid="feedback.measure_status_changed"
@@ -20,3 +22,10 @@ class FeedbackConfig(AppConfig):
         register(comment_provider())
         # After strategy's demo set (INSTALLED_APPS order), whose measures it comments on.
         register_demo_content("feedback", demo_items)
+
+        # Pages cached for everybody get each visitor's own captcha question and comment page;
+        # a confirmation after sending is for its sender only, so that page is not shared.
+        pagecache.register_filler(captcha.KEY_PLACEHOLDER, captcha.key_fill)
+        pagecache.register_filler(captcha.QUESTION_PLACEHOLDER, captcha.question_fill)
+        pagecache.register_params(PAGE_PARAMETER)
+        pagecache.register_private_params(receipts.PARAMETER)

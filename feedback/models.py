@@ -10,11 +10,12 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -31,6 +32,17 @@ def commentable_models() -> list[type[Publishable]]:
         model
         for model in apps.get_models()
         if issubclass(model, Publishable) and hasattr(model, "get_absolute_url")
+    ]
+
+
+def trigram_indexes(prefix: str, fields: list[str]) -> list[GinIndex]:
+    """Indexes for the admin's search: Django's `icontains` is UPPER(col::text) LIKE '%…%'."""
+    return [
+        GinIndex(
+            OpClass(Upper(Cast(field, TextField())), name="gin_trgm_ops"),
+            name=f"{prefix}_{field}_trgm_idx",
+        )
+        for field in fields
     ]
 
 
@@ -175,10 +187,27 @@ class Comment(models.Model):
                 fields=["content_type", "object_id", "status", "created_at"],
                 name="comment_target_idx",
             ),
-            models.Index(fields=["status", "created_at"], name="comment_status_idx"),
-            models.Index(fields=["created_at"], name="comment_created_idx"),
+            # The moderation queue: its default order, and each filter with that order.
+            models.Index(fields=["-created_at", "-id"], name="comment_created_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="comment_status_idx"),
+            models.Index(
+                fields=["content_type", "object_id", "-created_at", "-id"],
+                name="comment_queue_target_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(hidden_at__isnull=False),
+                name="comment_hidden_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_official=True),
+                name="comment_official_idx",
+            ),
             models.Index(fields=["moderators_notified_at"], name="comment_notified_idx"),
             GinIndex(fields=["search_vector"], name="comment_search_idx"),
+            # The queue's search (`icontains`, i.e. UPPER(…) LIKE '%…%') through pg_trgm.
+            *trigram_indexes("comment", ["text", "author_name", "author_email"]),
         ]
 
     def __str__(self) -> str:
@@ -496,6 +525,12 @@ class Conversation(models.Model):
                 fields=["channel", "-last_message_at", "-id"], name="conversation_channel_idx"
             ),
             models.Index(fields=["-created_at", "-id"], name="conversation_created_idx"),
+            models.Index(
+                fields=["topic", "-last_message_at", "-id"], name="conversation_topic_idx"
+            ),
+            models.Index(
+                fields=["assignee", "-last_message_at", "-id"], name="conversation_assignee_idx"
+            ),
             models.Index(fields=["contact_email"], name="conversation_contact_idx"),
         ]
 
@@ -550,7 +585,8 @@ class Message(models.Model):
         verbose_name_plural = _("Nachrichten")
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["conversation", "created_at", "id"], name="message_order_idx")
+            models.Index(fields=["conversation", "created_at", "id"], name="message_order_idx"),
+            *trigram_indexes("message", ["text"]),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -51,6 +51,7 @@ from feedback.models import (
 )
 from feedback.ratelimit import address_fingerprint
 from feedback.services import ANONYMOUS_AUTHOR, account_delete, normalize_email
+from verl_digital.versions import COMMENTS, comments_of, versions_bump
 
 # The name anonymized comments are shown under (account deletions keep "gelöschtes Konto").
 ERASED_AUTHOR = "anonym"
@@ -305,6 +306,13 @@ def _admin_log_neutralize(model: type[models.Model], ids: list[int]) -> None:
     ).update(object_repr=Concat(Value(f"{model._meta.verbose_name} #"), F("object_id")))
 
 
+def _public_pages_stale(ids: list[int]) -> None:
+    """Cached pages that may show these comments are rebuilt once the transaction commits."""
+    if ids:
+        targets = Comment.objects.filter(pk__in=ids).values_list("content_type_id", "object_id")
+        versions_bump(*{comments_of(*target) for target in targets}, COMMENTS)
+
+
 def _comments_anonymize(comments: QuerySet[Comment]) -> int:
     """Keep public comments' text, drop everything that points at their author."""
     needed = comments.filter(
@@ -315,6 +323,7 @@ def _comments_anonymize(comments: QuerySet[Comment]) -> int:
         | ~Q(author_name__in=[ERASED_AUTHOR, ANONYMOUS_AUTHOR])
     )
     ids = list(needed.values_list("pk", flat=True))
+    _public_pages_stale(ids)
     Comment.objects.filter(pk__in=ids).update(
         author_name=Case(
             When(author_name=ANONYMOUS_AUTHOR, then=Value(ANONYMOUS_AUTHOR)),
@@ -332,6 +341,7 @@ def _comments_anonymize(comments: QuerySet[Comment]) -> int:
 def _comments_delete(comments: QuerySet[Comment]) -> int:
     ids = list(comments.values_list("pk", flat=True))
     _admin_log_neutralize(Comment, ids)
+    _public_pages_stale(ids)
     Comment.objects.filter(pk__in=ids).delete()
     return len(ids)
 

@@ -60,6 +60,7 @@ from feedback.text import clean_text
 from strategy.models import Measure, MeasureStatus, Publishable
 from strategy.services import SeedReport, content_seed
 from strategy.verl_content import SeedItem
+from verl_digital.versions import COMMENTS, CONTENT, comments_of, versions_bump
 
 ANONYMOUS_AUTHOR = "gelöschtes Konto"
 OFFICIAL_AUTHOR = "Stadt Verl"
@@ -179,6 +180,12 @@ def _is_trusted(user: Any) -> bool:
     )
 
 
+def _public_comments_changed(*comments: Comment) -> None:
+    """Cached pages showing these comments' items are rebuilt once the transaction commits."""
+    targets = {comments_of(c.content_type_id, c.object_id) for c in comments}
+    versions_bump(*targets, COMMENTS)
+
+
 def _user_display(user: Any) -> str:
     return (user.get_full_name() or user.get_username())[:100]
 
@@ -256,6 +263,7 @@ def comment_submit(
             actor=None,
             reason=_("Konto mit bisher nur freigegebenen Kommentaren"),
         )
+        _public_comments_changed(comment)
     else:
         transaction.on_commit(moderators_notify_schedule)
     if duplicate_keys:
@@ -280,6 +288,7 @@ def comment_approve(*, comment: Comment, moderator: Any, reason: str = "") -> Co
     comment.save()
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     _log(comment=comment, step=ModerationStep.APPROVE, actor=moderator, reason=reason)
+    _public_comments_changed(comment)
     _author_notify(comment=comment, template="comment_approved", context={})
     return comment
 
@@ -302,6 +311,7 @@ def comment_reject(
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     logged = ": ".join(part for part in [reason.title if reason else "", note] if part)
     _log(comment=comment, step=ModerationStep.REJECT, actor=moderator, reason=logged)
+    _public_comments_changed(comment)
     _author_notify(
         comment=comment,
         template="comment_rejected",
@@ -321,6 +331,7 @@ def comment_mark_spam(*, comment: Comment, moderator: Any, note: str = "") -> Co
     comment.save()
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     _log(comment=comment, step=ModerationStep.SPAM, actor=moderator, reason=note)
+    _public_comments_changed(comment)
     return comment
 
 
@@ -339,6 +350,7 @@ def comment_edit(*, comment: Comment, moderator: Any, text: str, reason: str = "
     comment.full_clean()
     comment.save()
     _log(comment=comment, step=ModerationStep.EDIT, actor=moderator, reason=reason)
+    _public_comments_changed(comment)
     return comment
 
 
@@ -362,6 +374,7 @@ def comment_answer(*, comment: Comment, staff: Any, text: str) -> Comment:
     answer.full_clean()
     answer.save()
     _log(comment=comment, step=ModerationStep.ANSWER, actor=staff)
+    _public_comments_changed(comment)
     _author_notify(comment=comment, template="comment_answered", context={"answer": answer})
     return answer
 
@@ -375,6 +388,7 @@ def comment_hide(*, comment: Comment, moderator: Any, reason: str = "") -> Comme
     comment.full_clean()
     comment.save()
     _log(comment=comment, step=ModerationStep.HIDE, actor=moderator, reason=reason)
+    _public_comments_changed(comment)
     return comment
 
 
@@ -389,6 +403,7 @@ def comment_restore(*, comment: Comment, moderator: Any, reason: str = "") -> Co
     comment.save()
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=now)
     _log(comment=comment, step=ModerationStep.RESTORE, actor=moderator, reason=reason)
+    _public_comments_changed(comment)
     return comment
 
 
@@ -426,6 +441,7 @@ def comment_report(
             actor=None,
             reason=_("%(count)d Meldungen") % {"count": open_reports},
         )
+        _public_comments_changed(comment)
     if seen_keys:
         first = seen_keys[0]
         transaction.on_commit(lambda: cache.set(first, True, timeout=DUPLICATE_WINDOW))
@@ -533,9 +549,10 @@ def account_delete(*, user: Any) -> int:
         normalize_email(e)
         for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     }
-    count = Comment.objects.filter(user=user, is_official=False).update(
-        author_name=ANONYMOUS_AUTHOR, author_email="", notify=False, user=None
-    )
+    comments = Comment.objects.filter(user=user, is_official=False)
+    targets = comments.order_by().values_list("content_type_id", "object_id").distinct()
+    versions_bump(*(comments_of(*target) for target in targets), COMMENTS)
+    count = comments.update(author_name=ANONYMOUS_AUTHOR, author_email="", notify=False, user=None)
     ConfirmedAddress.objects.filter(email__in=addresses).delete()
     user.delete()
     return count
@@ -576,6 +593,8 @@ def _enqueue_digest(*, now: Any, run_after: Any) -> None:
 
 def moderators_notify_schedule() -> None:
     """Make sure a digest for the moderators is scheduled; called after a new item commits."""
+    if cache.get(DIGEST_MARKER):
+        return  # a digest is scheduled (the marker expires when it runs): it takes this item
     now = timezone.now()
     _enqueue_digest(now=now, run_after=_next_digest_at(now))
 
@@ -1111,13 +1130,22 @@ def measure_link_create(
             measure=measure, comment=comment, conversation=conversation, linked_by=linked_by
         )
         _save(link)
+        _measure_links_changed(link)
     return link
 
 
 @transaction.atomic
 def measure_link_delete(*, link: MeasureLink) -> None:
     """Undo a link; an already deleted one is fine."""
-    MeasureLink.objects.filter(pk=link.pk).delete()
+    if MeasureLink.objects.filter(pk=link.pk).delete()[0]:
+        _measure_links_changed(link)
+
+
+def _measure_links_changed(link: MeasureLink) -> None:
+    """The measure's page lists its linked public comments and counts all linked feedback."""
+    if link.comment is not None:
+        _public_comments_changed(link.comment)
+    versions_bump(CONTENT, COMMENTS)
 
 
 @transaction.atomic

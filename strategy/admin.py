@@ -26,7 +26,7 @@ from strategy.models import (
     SeedRecord,
     Task,
 )
-from strategy.services import measure_set_status, measure_status_check
+from strategy.services import content_changed, measure_set_status, measure_status_check
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -69,7 +69,28 @@ def easy_language_fieldset() -> tuple:
     return (_("Leichte Sprache"), {"classes": ["collapse"], "fields": ["easy_language"]})
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class ContentChangeAdmin(SimpleHistoryAdmin):
+    """Every save and delete (forms, inlines, list edits, bulk delete, history reverts) makes
+    the cached public pages stale (`strategy.services.content_changed`)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        content_changed()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        content_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        content_changed()
+
+
+class PublishableAdmin(ContentChangeAdmin):
     """Admin of anything publishable. The history view (simple-history) lists who changed
     what and when, with each change's old and new values, and reverts to any version.
 
@@ -254,7 +275,7 @@ class MeasureAdmin(ContentItemAdmin):
 
 
 @admin.register(MeasureUpdate)
-class MeasureUpdateAdmin(SimpleHistoryAdmin):
+class MeasureUpdateAdmin(ContentChangeAdmin):
     list_display = ["measure", "date", "updated_at"]
     list_filter = ["date"]
     list_select_related = ["measure"]

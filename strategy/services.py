@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from strategy.models import Measure, MeasureStatus, SeedRecord
 from strategy.signals import measure_status_changed
 from strategy.verl_content import SeedItem
+from verl_digital.versions import CONTENT, versions_bump
 
 
 @dataclass
@@ -68,6 +69,15 @@ def _save(obj: models.Model) -> None:
     obj.save()
 
 
+def content_changed() -> None:
+    """Every cached public page is rebuilt once the current transaction commits.
+
+    Called by every write to published content (the admin, the seed), since a change may
+    show on many pages: lists, navigation, counts, search.
+    """
+    versions_bump(CONTENT)
+
+
 def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedReport:
     """Create the seed content that is missing; update only what no editor has touched.
 
@@ -111,6 +121,8 @@ def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedRep
             report.updated.append(item.key)
         if dry_run:
             transaction.set_rollback(True)
+        elif report.created or report.updated:
+            content_changed()
     return report
 
 
@@ -151,6 +163,7 @@ def measure_set_status(*, measure: Measure, status: str, changed_by: Any = None)
         }
         current.full_clean()
         current.save()
+        content_changed()
         # robust: the change is committed; a failing listener is logged, not shown as an error.
         transaction.on_commit(
             lambda: measure_status_changed.send(

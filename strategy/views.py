@@ -11,7 +11,7 @@ from django.utils.translation import gettext, override
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from strategy import opendata
+from strategy import opendata, schedule
 from strategy.forms import (
     BestPracticeFilterForm,
     MeasureFilterForm,
@@ -37,11 +37,24 @@ from strategy.models import (
     can_preview,
 )
 from strategy.search import search
+from verl_digital import pagecache
+from verl_digital.versions import COMMENTS
 
 SEARCH_PAGE_SIZE = 10
 
 
-class PageDetailView(DetailView):
+class ContentPageMixin(pagecache.SharedPageMixin):
+    """A public page of published content, rendered once for all anonymous visitors.
+
+    It stays cached until content changes (the admin and the services bump the content
+    version), a block on it changes (e.g. its comments) or the next scheduled publication.
+    """
+
+    def shared_depends(self) -> None:
+        schedule.depend_on_content()
+
+
+class PageDetailView(ContentPageMixin, DetailView):
     """A content page with its sections; drafts are a 404 for the public, a preview for staff."""
 
     model = Page
@@ -95,14 +108,14 @@ class StrategyPageView(PageDetailView):
         return context
 
 
-class PublishedDetailView(DetailView):
+class PublishedDetailView(ContentPageMixin, DetailView):
     """Detail of published content; staff with view permission also see drafts (preview)."""
 
     def get_queryset(self) -> QuerySet:
         return self.model.objects.visible_to(self.request.user)
 
 
-class FilteredListView(ListView):
+class FilteredListView(ContentPageMixin, ListView):
     """A paginated list of published content, narrowed by an optional GET filter form.
 
     An invalid filter value is answered with 400 and the form's German error message.
@@ -110,6 +123,10 @@ class FilteredListView(ListView):
 
     filter_form_class: type[forms.Form] | None = None
     paginate_by = 20
+
+    def get_cache_params(self) -> list[str]:
+        fields = list(self.filter_form_class.base_fields) if self.filter_form_class else []
+        return [*fields, self.page_kwarg]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.filter_form = self.filter_form_class(request.GET) if self.filter_form_class else None
@@ -171,6 +188,11 @@ class MeasureListView(FilteredListView):
 
 class MeasureDetailView(PublishedDetailView):
     model = Measure
+
+    def shared_depends(self) -> None:
+        super().shared_depends()
+        # "Ihr Feedback – unsere Maßnahmen" lists public comments written on any page.
+        pagecache.depend(COMMENTS)
 
     def get_queryset(self) -> QuerySet:
         user = self.request.user
@@ -327,7 +349,13 @@ def strategy_data_schema(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _search_depends() -> None:
+    schedule.depend_on_content()
+    pagecache.depend(COMMENTS)  # other apps register searchable comments
+
+
 @require_GET
+@pagecache.shared_page(params=["q", "page"], depends=_search_depends)
 def search_view(request: HttpRequest) -> HttpResponse:
     """Full-text search across everything registered in strategy.search."""
     form = SearchForm(request.GET)

@@ -29,9 +29,10 @@ def _german() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate limits (ours and allauth's), duplicate checks, used TOTP codes and digest
-    markers live in the cache."""
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: cached pages must not outlive the test's data;
+    rate limits (ours and allauth's), duplicate checks, used TOTP codes and digest markers
+    live there too."""
     cache.clear()
     yield
     cache.clear()

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info, override
 
+from verl_digital import pagecache
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
@@ -60,3 +62,14 @@ def language_versions(request: HttpRequest) -> dict[str, Any]:
         "language_alternates": versions if translatable else [],
         "language_switch": switch,
     }
+
+
+def per_visitor(request: HttpRequest) -> dict[str, Any]:
+    """While a page is rendered for all anonymous visitors, the CSRF token is a placeholder.
+
+    It overrides Django's built-in `csrf` processor, so `{% csrf_token %}` never puts one
+    visitor's token into a page others get; serving the page fills in each visitor's own.
+    """
+    if pagecache.is_shared_render():
+        return {"csrf_token": pagecache.placeholder("csrf")}
+    return {}

@@ -11,23 +11,77 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
-from django.db.models import Model, Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, Prefetch, QuerySet
 from django.forms import BoundField
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from feedback import receipts
 from feedback.forms import CommentForm
 from feedback.models import Comment, MeasureLink
 from feedback.receipts import receipt_message, receipt_read
 from feedback.text import render_comment_text
+from verl_digital import pagecache
+from verl_digital.versions import CONTENT, comments_of
 
 register = template.Library()
 
 PAGE_PARAMETER = "kommentare"
+
+
+class CommentListing:
+    """The public comments of one item, page by page; read only when no cached copy is left.
+
+    The template caches its fragments under `fragment_key`, which names the versions of the
+    item's comments and of the content: a moderation step or a content change bumps one of
+    them (`verl_digital.versions`), so the next request reads afresh.
+    """
+
+    def __init__(self, *, target: Model, content_type: ContentType, page_number: str) -> None:
+        self.target = target
+        self.content_type = content_type
+        self.page_number = page_number
+        tokens = pagecache.depend(comments_of(content_type.pk, target.pk), CONTENT)
+        self.fragment_key = ":".join(
+            [get_language(), str(content_type.pk), str(target.pk), page_number, *tokens.values()]
+        )
+        self.timeout = settings.PAGE_CACHE_TIMEOUT
+
+    @cached_property
+    def public(self) -> QuerySet[Comment]:
+        return Comment.objects.public().filter(
+            content_type=self.content_type, object_id=self.target.pk
+        )
+
+    @cached_property
+    def count(self) -> int:
+        return self.public.count()
+
+    @cached_property
+    def page(self) -> Page:
+        top_level = self.public.top_level().prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Comment.objects.shown().order_by("created_at", "id"),
+                to_attr="public_replies",
+            )
+        )
+        return Paginator(top_level, settings.COMMENTS_PER_PAGE).get_page(self.page_number)
+
+    @cached_property
+    def page_links(self) -> list[int | None]:
+        """Page numbers around the current one and at both ends; None stands for a gap.
+
+        A page with thousands of comments links a dozen pages, not hundreds.
+        """
+        numbers = self.page.paginator.get_elided_page_range(
+            self.page.number, on_each_side=2, on_ends=1
+        )
+        return [number if isinstance(number, int) else None for number in numbers]
 
 
 @register.inclusion_tag("feedback/includes/comments.html", takes_context=True)
@@ -35,24 +89,18 @@ def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
     """The approved comments (oldest first, 50 a page), their replies, and the form."""
     request = context["request"]
     content_type = ContentType.objects.get_for_model(target)
-    public = Comment.objects.public().filter(content_type=content_type, object_id=target.pk)
-    top_level = public.top_level().prefetch_related(
-        Prefetch(
-            "replies",
-            queryset=Comment.objects.shown().order_by("created_at", "id"),
-            to_attr="public_replies",
-        )
-    )
-    page = Paginator(top_level, settings.COMMENTS_PER_PAGE).get_page(
-        request.GET.get(PAGE_PARAMETER)
-    )
+    # Only the digits matter: anything else is the first page, and a key of its own each.
+    page_number = request.GET.get(PAGE_PARAMETER, "")[:6]
     is_published = getattr(target, "is_published", False)
     return {
         "request": request,
         "user": request.user,
         "target": target,
-        "count": public.count(),
-        "page": page,
+        "listing": CommentListing(
+            target=target,
+            content_type=content_type,
+            page_number=page_number if page_number.isdigit() else "1",
+        ),
         "page_parameter": PAGE_PARAMETER,
         "receipt": receipt_message(
             receipt_read(request.GET.get(receipts.PARAMETER)), target=target

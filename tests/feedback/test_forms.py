@@ -64,3 +64,11 @@ def test_names_and_subjects_are_one_line_and_not_only_control_characters():
     assert not form.is_valid()
     assert form.cleaned_data["name"] == "Erika Mustermann"
     assert form.errors["subject"] == ["Bitte geben Sie einen Betreff an."]
+
+
+def test_without_the_captcha_switch_guests_see_none_but_the_honeypot_stays(settings):
+    settings.FORM_CAPTCHA_ENABLED = False  # only the load test and benchmark settings do this
+    form = ProbeForm(data={"text": "Hallo"}, user=AnonymousUser())
+    assert "captcha" not in form.fields
+    assert form.is_valid()
+    assert not ProbeForm(data={"text": "x", "homepage": "spam"}).is_valid()

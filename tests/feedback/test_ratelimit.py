@@ -45,3 +45,9 @@ def test_forwarded_for_is_trusted_only_for_configured_proxies(rf, settings):
 
 def test_address_fingerprint_ignores_case():
     assert address_fingerprint("A@Example.org ") == address_fingerprint("a@example.org")
+
+
+def test_limits_switched_off_never_refuse(settings):
+    settings.RATE_LIMITS_ENABLED = False  # only benchmarks do this
+    limit = Limit(scope="probe", count=1, seconds=600)
+    assert [limit_exceeded(limit=limit, key="k") for _ in range(3)] == [False, False, False]

@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -442,40 +440,3 @@ def test_every_detail_page_carries_comments_and_the_comment_form(client, content
         form_action = reverse("feedback:comment_create", args=[content_type.pk, item.pk])
         assert 'id="kommentare"' in html, item
         assert f'action="{form_action}"' in html, item
-
-
-@pytest.mark.usefixtures("verl_content")
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/strategie/",
-        "/strategie/massnahmen/",
-        "/strategie/handlungsfelder/verwaltung/",
-        "/strategie/massnahmen/e-akte/",
-        "/projekte/",
-        "/projekte/servicekonto/",
-        "/best-practice/",
-        "/dialog/",
-        "/neuigkeiten/",
-        "/netzwerke/",
-    ],
-)
-def test_page_queries_do_not_grow_with_the_content(client, content, url):
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
-
-    before = queries()
-    for _ in range(3):
-        measure = MeasureFactory(action_field=content["field"])
-        MeasureUpdateFactory(measure=measure)
-        content["project"].measures.add(measure)
-        project = ProjectFactory()
-        project.measures.add(content["measure"])
-        ActionFieldFactory()
-        BestPracticeFactory()
-        EventFactory()
-        NewsPostFactory()
-        NetworkFactory()
-    assert queries() == before

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "verl_digital.context_processors.site",
                 "verl_digital.context_processors.language_versions",
+                "verl_digital.context_processors.per_visitor",
             ],
         },
     },
@@ -104,16 +105,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
 # Redis is shared by all gunicorn workers and machines; local memory serves one process.
+# django-redis keeps one client per process (Django's own backend builds one per call).
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": "verl",
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages are rendered once for all anonymous visitors and kept until what they show
+# changes (verl_digital.pagecache); this bounds how long an entry may live at most.
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
 
 # --- Background tasks (django-tasks with its database backend; worker: manage.py db_worker)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}

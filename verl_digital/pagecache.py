@@ -1,0 +1,274 @@
+"""One rendering of a public page for every anonymous visitor, with their own parts filled in.
+
+Every content page carries a comment form with a CSRF token (and, for guests, a captcha), so
+a page cached whole per visitor would never be hit, and rendering the page for each request
+is slow. Instead a page is rendered once for all anonymous visitors with *placeholders*
+where each visitor's own values go; serving it replaces each placeholder with a fresh value
+for this request (a CSRF token from `get_token`, so CSRF protection is unchanged; a captcha
+key). Placeholders are derived from SECRET_KEY, so nothing a citizen or editor writes can
+contain one.
+
+A cached page records the version tokens it was built from (`depend`, see
+`verl_digital.versions`) and the moment it turns stale by itself (`expires`, e.g. the next
+scheduled publication). It is served only while all of them still hold. Signed-in users,
+requests with messages to show and anything but GET/HEAD are rendered as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import lru_cache, wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from verl_digital.versions import versions_get
+
+# Fills a placeholder for one request.
+Filler = Callable[[HttpRequest], str]
+
+_fillers: dict[str, Filler] = {}
+# Query parameters that blocks on every page read (the comments' page number).
+_global_params: set[str] = set()
+# Query parameters that make a page this visitor's own (a confirmation after sending).
+_private_params: set[str] = set()
+
+
+@dataclass
+class _Recording:
+    """What a page rendered for everybody depends on."""
+
+    versions: dict[str, str] = field(default_factory=dict)
+    expires: float | None = None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    html: bytes  # as sent: no encoding per request
+    versions: dict[str, str]
+    expires: float | None
+
+
+_recording: ContextVar[_Recording | None] = ContextVar("pagecache_recording", default=None)
+
+# The most recently served pages of this process. A hit still checks the versions in the
+# shared cache, but does not fetch the page itself from there again.
+LOCAL_ENTRIES = 200
+_local: OrderedDict[str, _Entry] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str) -> _Entry | None:
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is not None:
+            _local.move_to_end(key)
+        return entry
+
+
+def _local_put(key: str, entry: _Entry) -> None:
+    with _local_lock:
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def register_filler(name: str, fill: Filler) -> None:
+    """Declare a per-visitor value `name`; `fill(request)` makes it when a page is served."""
+    _fillers[name] = fill
+
+
+def register_params(*names: str) -> None:
+    """Query parameters that some block of any page reads, so pages vary on them."""
+    _global_params.update(names)
+
+
+def register_private_params(*names: str) -> None:
+    """Query parameters whose pages are rendered for this visitor alone, never shared."""
+    _private_params.update(names)
+
+
+@lru_cache(maxsize=32)
+def _placeholder(name: str, secret: str) -> str:
+    digest = hmac.new(secret.encode(), f"pagecache:{name}".encode(), hashlib.sha256)
+    return f"{name}{digest.hexdigest()[:32]}"
+
+
+def placeholder(name: str) -> str:
+    """Letters and digits only, so it fits into attributes and URL path segments."""
+    return _placeholder(name, settings.SECRET_KEY)
+
+
+def per_visitor(name: str, make: Callable[[], str]) -> str:
+    """This visitor's value, or its placeholder while a page is rendered for everybody."""
+    return placeholder(name) if _recording.get() is not None else make()
+
+
+def is_shared_render() -> bool:
+    return _recording.get() is not None
+
+
+def depend(*names: str) -> dict[str, str]:
+    """The current tokens of these versions; a page being cached records them.
+
+    Call it before reading what the versions protect, so a change committed in between
+    leaves the page stale, never wrong.
+    """
+    tokens = versions_get(names)
+    recording = _recording.get()
+    if recording is not None:
+        recording.versions.update(tokens)
+    return tokens
+
+
+def expires(at: float | None) -> None:
+    """The page being cached turns stale by itself at `at` (a Unix time), if not before."""
+    recording = _recording.get()
+    if recording is not None and at is not None:
+        recording.expires = at if recording.expires is None else min(recording.expires, at)
+
+
+def _shareable(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and not len(get_messages(request))
+        and _private_params.isdisjoint(request.GET)
+    )
+
+
+def _cache_key(request: HttpRequest, params: Iterable[str]) -> tuple[str, bool]:
+    """The key for this page; False when the request carries parameters the page ignores.
+
+    Pages that are rendered from unknown parameters (they end up in pagination links) are
+    served from the cache but not stored, so nobody can plant a variant for everybody.
+    """
+    allowed = set(params) | _global_params
+    kept = sorted((k, v) for k, values in request.GET.lists() if k in allowed for v in values)
+    canonical = all(k in allowed for k in request.GET)
+    raw = f"{request.path}?{urlencode(kept)}"
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:40]
+    # Processes with another SECRET_KEY have other placeholders: they keep their own pages.
+    generation = placeholder("csrf")[-8:]
+    return f"page:{generation}:{get_language()}:{digest}", canonical
+
+
+def _fresh(entry: Any) -> bool:
+    if not isinstance(entry, _Entry):
+        return False
+    if entry.expires is not None and time.time() >= entry.expires:
+        return False
+    return not entry.versions or versions_get(entry.versions) == entry.versions
+
+
+def _fill(request: HttpRequest, html: bytes) -> bytes:
+    for name, fill in _fillers.items():
+        mark = placeholder(name).encode()
+        if mark in html:
+            html = html.replace(mark, fill(request).encode())
+    return html
+
+
+def respond(
+    request: HttpRequest, render: Callable[[], HttpResponse], *, params: Iterable[str] = ()
+) -> HttpResponse:
+    """Serve the shared rendering of this page, rendering (and storing) it when needed.
+
+    `params` are the query parameters the page depends on (a filter, the page number).
+    """
+    if not _shareable(request):
+        return render()
+    key, canonical = _cache_key(request, params)
+    entry = _local_get(key)
+    if entry is None or not _fresh(entry):
+        entry = cache.get(key)
+        if _fresh(entry):
+            _local_put(key, entry)
+        else:
+            entry = None
+    if entry is not None:
+        return HttpResponse(_fill(request, entry.html))
+    recording = _Recording()
+    token = _recording.set(recording)
+    csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    try:
+        response = render()
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    finally:
+        _recording.reset(token)
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return response
+    html = response.content
+    # A real token that slipped into the rendering (a template that bypassed the context
+    # processor) must never be stored for others: this visitor's CSRF secret would leak.
+    leaked = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != csrf_before
+    if canonical and not leaked and not response.cookies:
+        timeout = settings.PAGE_CACHE_TIMEOUT
+        if recording.expires is not None:
+            timeout = max(1, min(timeout, int(recording.expires - time.time()) + 1))
+        entry = _Entry(html, recording.versions, recording.expires)
+        cache.set(key, entry, timeout=timeout)
+        _local_put(key, entry)
+    response.content = _fill(request, html)
+    return response
+
+
+def shared_page(*, params: Iterable[str] = (), depends: Callable[[], None] | None = None):
+    """Decorator for function views: `@shared_page(params=["q", "page"], depends=…)`.
+
+    `depends` declares (with `depend` and `expires`) what every rendering reads.
+    """
+    params = tuple(params)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            def render() -> HttpResponse:
+                if depends is not None:
+                    depends()
+                return view(request, *args, **kwargs)
+
+            return respond(request, render, params=params)
+
+        return wrapped
+
+    return decorator
+
+
+class SharedPageMixin:
+    """Class-based views: one rendering for all anonymous visitors (see module docstring)."""
+
+    cache_params: tuple[str, ...] = ()
+
+    def get_cache_params(self) -> Iterable[str]:
+        return self.cache_params
+
+    def shared_depends(self) -> None:
+        """Declare (with `depend` and `expires`) what every rendering of this view reads."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        parent = super().dispatch  # type: ignore[misc]
+
+        def render() -> HttpResponse:
+            self.shared_depends()
+            return parent(request, *args, **kwargs)
+
+        return respond(request, render, params=self.get_cache_params())
+
+
+register_filler("csrf", get_token)
