@@ -722,39 +722,33 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class CommentLogAdmin(ReadOnlyAdmin):
+    """Read-only lists of rows about one comment each (log entries, reports)."""
+
+    list_select_related = ["comment"]
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+
+    @admin.display(description=_("Kommentar"))
+    def comment_link(self, row: ModerationAction | CommentReport) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:feedback_comment_change", args=[row.comment_id]),
+            row.comment.excerpt,
+        )
+
+
 @admin.register(ModerationAction)
-class ModerationActionAdmin(ReadOnlyAdmin):
+class ModerationActionAdmin(CommentLogAdmin):
     list_display = ["created_at", "action", "comment_link", "actor_name", "reason"]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["actor_name", "reason"]
-    list_select_related = ["comment"]
-    show_full_result_count = False
-    paginator = LargeTablePaginator
-
-    @admin.display(description=_("Kommentar"))
-    def comment_link(self, action: ModerationAction) -> str:
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:feedback_comment_change", args=[action.comment_id]),
-            action.comment.excerpt,
-        )
 
 
 @admin.register(CommentReport)
-class CommentReportAdmin(ReadOnlyAdmin):
+class CommentReportAdmin(CommentLogAdmin):
     list_display = ["created_at", "reason", "comment_link", "resolved_at"]
     list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["comment"]
-    show_full_result_count = False
-    paginator = LargeTablePaginator
-
-    @admin.display(description=_("Kommentar"))
-    def comment_link(self, report: CommentReport) -> str:
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:feedback_comment_change", args=[report.comment_id]),
-            report.comment.excerpt,
-        )
 
 
 @admin.register(RejectionReason)
