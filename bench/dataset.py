@@ -168,6 +168,7 @@ COMMENT_COLUMNS = [
     "original_text",
     "status",
     "is_official",
+    "is_demo",
     "notify",
     "consent_version",
     "consented_at",
@@ -207,6 +208,7 @@ def _comment_rows(
             status,
             False,
             False,
+            False,
             "2026-01",
             created,
             moderated,
@@ -234,7 +236,7 @@ def comments_load(*, count: int, on_start: int, replies: float, mixed: bool) -> 
                 f"""
                 INSERT INTO {table} (parent_id, {columns})
                 SELECT id, content_type_id, object_id, 'Antwort ' || (id %% 997), '',
-                       'Ich stimme zu. ' || text, '', status, false, false, consent_version,
+                       'Ich stimme zu. ' || text, '', status, false, false, false, consent_version,
                        consented_at, moderated_at, moderators_notified_at,
                        created_at + interval '1 hour', updated_at + interval '1 hour'
                 FROM {table}
@@ -258,6 +260,7 @@ CONVERSATION_COLUMNS = [
     "contact_email",
     "assignee_id",
     "notes",
+    "notify_progress",
     "consent_version",
     "consented_at",
     "created_at",
@@ -305,6 +308,7 @@ def conversations_load(*, count: int) -> int:
                 f"{name.lower()}{number}@example.org",
                 rng.choice(staff) if staff and rng.random() < 0.4 else None,
                 "",
+                False,
                 "2026-01",
                 created,
                 created,

@@ -1,0 +1,32 @@
+"""The benchmark's data generator, at a tiny size: COPY must match the current tables."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from bench import dataset
+from feedback.models import Comment, CommentStatus, Conversation, Message
+from strategy.models import Page
+
+pytestmark = pytest.mark.django_db
+
+
+def test_comments_load_fills_every_required_column(verl_content):
+    loaded = dataset.comments_load(count=40, on_start=10, replies=0.25, mixed=True)
+
+    assert loaded == Comment.objects.count() == 40
+    start = Page.objects.get(slug=Page.HOME)
+    on_start = Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Page), object_id=start.pk, parent=None
+    ).count()
+    assert on_start >= 10
+    assert Comment.objects.exclude(parent=None).count() == 10
+    assert set(Comment.objects.values_list("status", flat=True)) <= set(CommentStatus.values)
+    assert not Comment.objects.filter(is_demo=True).exists()
+
+
+def test_conversations_load_threads_messages_into_each_conversation(verl_content):
+    loaded = dataset.conversations_load(count=12)
+
+    assert loaded == Conversation.objects.count() == 12
+    assert Message.objects.count() >= 12
+    assert not Conversation.objects.filter(messages=None).exists()
