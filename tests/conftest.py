@@ -1,4 +1,6 @@
-import socket
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -14,6 +16,8 @@ from django.test import Client
 from django.utils import translation
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
+
+from tests.servers import free_port, wait_for_port
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +93,7 @@ class _Collector:
 @pytest.fixture
 def smtp_server(settings) -> Iterator[SmtpServer]:
     """Start aiosmtpd and point Django's SMTP backend at it."""
-    server = SmtpServer(host="127.0.0.1", port=_free_port())
+    server = SmtpServer(host="127.0.0.1", port=free_port())
     controller = Controller(_Collector(server), hostname=server.host, port=server.port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -99,12 +103,6 @@ def smtp_server(settings) -> Iterator[SmtpServer]:
         yield server
     finally:
         controller.stop()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -131,3 +129,24 @@ def run_tasks(db: None, monkeypatch) -> Callable[[], int]:
         return DBTaskResult.objects.finished().count() - before
 
     return run
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A private Redis (Debian's redis-server, installed by .ci/run) for the session."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is missing: apt-get install redis-server (see .ci/run)")
+    port = free_port()
+    folder = tempfile.mkdtemp(prefix="verl-redis-")
+    process = subprocess.Popen(  # noqa: S603
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", folder],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process, "redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)

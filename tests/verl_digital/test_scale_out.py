@@ -7,12 +7,8 @@ comments sent through both.
 
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,47 +30,9 @@ from django.urls import reverse
 from feedback.models import Comment, CommentStatus
 from strategy.models import Page
 from tests.feedback.test_commands_inbox import _database_url
+from tests.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"{what} did not start")
-            time.sleep(0.1)
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """A private Redis (Debian's redis-server, installed by .ci/run) for the session."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is missing: apt-get install redis-server (see .ci/run)")
-    port = _free_port()
-    folder = tempfile.mkdtemp(prefix="verl-redis-")
-    process = subprocess.Popen(  # noqa: S603
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", folder],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(port, process, "redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass
@@ -137,7 +95,7 @@ def instances(transactional_db, redis_url) -> Iterator[list[str]]:
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "CONN_MAX_AGE": "0",
     }
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     processes = [
         subprocess.Popen(  # noqa: S603
             [
@@ -154,7 +112,7 @@ def instances(transactional_db, redis_url) -> Iterator[list[str]]:
     ]
     try:
         for port, process in zip(ports, processes, strict=True):
-            _wait_for(port, process, "gunicorn")
+            wait_for_port(port, process, "gunicorn")
         yield [f"http://127.0.0.1:{port}" for port in ports]
     finally:
         for process in processes:
