@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import io
 import random
+import secrets
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from captcha.models import CaptchaStore
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
+from feedback.captcha import arithmetic_challenge
 from feedback.models import Comment, Conversation, Message, ReferenceCounter, Topic
 from strategy.models import ContentItem, Page
 
@@ -343,6 +347,24 @@ def conversations_load(*, count: int) -> int:
 
     _copy(Message._meta.db_table, MESSAGE_COLUMNS, messages())
     return loaded
+
+
+def challenges_write(path: Path, *, count: int) -> None:
+    """Store `count` captcha questions and write "key answer" lines for bench/post.lua."""
+    expiration = timezone.now() + timedelta(hours=1)
+    stores = []
+    for _number in range(count):
+        challenge, response = arithmetic_challenge()
+        stores.append(
+            CaptchaStore(
+                hashkey=secrets.token_hex(20),
+                challenge=challenge,
+                response=response,
+                expiration=expiration,
+            )
+        )
+    CaptchaStore.objects.bulk_create(stores, batch_size=5_000)
+    path.write_text("".join(f"{store.hashkey} {store.response}\n" for store in stores))
 
 
 def moderator_ensure() -> Any:

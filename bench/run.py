@@ -11,9 +11,10 @@ table and writes it to bench/RESULTS.md (one section per dataset).
     .venv/bin/python bench/run.py --reuse            # keep the loaded database
     .venv/bin/python bench/run.py --duration 10 --rounds 3
 
-The settings module `verl_digital.settings.bench` switches the captcha and the per-client
-rate limits off (FORM_CAPTCHA_ENABLED / RATE_LIMITS_ENABLED), since a load generator can
-neither solve a captcha nor get past a per-client limit.
+The settings module `verl_digital.settings.bench` switches the per-client rate limits off
+(RATE_LIMITS_ENABLED): the load generator is one client. The captcha stays on: every page
+view of a guest gets a question of its own, and the comment POSTs answer questions stored
+for them before each run (bench/post.lua reads their keys and answers from a file).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from http.cookies import SimpleCookie
@@ -294,6 +296,7 @@ def measure(
     path: str,
     args: argparse.Namespace,
     connections: int | None = None,
+    round_args: Callable[[], tuple[str, ...]] | None = None,
     **options: object,
 ) -> Result:
     """Alternate runs of the bare view and the endpoint; ratios of their sums and medians.
@@ -304,6 +307,8 @@ def measure(
     bare_runs, runs = [], []
     for _round in range(args.rounds):
         bare_runs.append(wrk(f"{server.base}/bench/ok", args=args, connections=connections))
+        if round_args is not None:
+            options["script_args"] = round_args()
         runs.append(wrk(f"{server.base}{path}", args=args, connections=connections, **options))
     result = Result(
         name,
@@ -454,13 +459,26 @@ def main() -> int:
         env=env,
     )
     with worker, Server(env, port=args.port, workers=args.workers) as server:
+        from bench import dataset
+
         token, cookie = csrf_for(server.base)
         lua = str(ROOT / "bench" / "post.lua")
-        results.append(
-            measure(
-                server, "comment POST", urls["post"], args, script=lua, script_args=(token, cookie)
+        answers = ROOT / "bench" / ".challenges.txt"
+
+        def round_args() -> tuple[str, ...]:
+            # Each question can be answered once: fresh ones for every run, more than
+            # the site could take in its duration.
+            dataset.challenges_write(answers, count=2_000 * args.duration)
+            return (token, cookie, str(answers), str(min(args.threads, args.connections)))
+
+        try:
+            results.append(
+                measure(
+                    server, "comment POST", urls["post"], args, script=lua, round_args=round_args
+                )
             )
-        )
+        finally:
+            answers.unlink(missing_ok=True)
         worker.terminate()
     load_after = os.getloadavg()
     notes = [

@@ -56,6 +56,7 @@ from feedback.models import (
     ModerationStep,
 )
 from feedback.overview import CHANNEL_LABELS, COMMENT_CHANNEL
+from verl_digital.versions import TRANSPARENCY, versions_bump
 
 CACHE_KEY = "feedback:transparency:v1"
 MONTHS = 12
@@ -284,9 +285,13 @@ def transparency_compute(*, now: datetime | None = None) -> TransparencyReport:
 
 def transparency_report() -> TransparencyReport:
     """The report, from the cache when it is younger than TRANSPARENCY_CACHE_SECONDS."""
-    return cache.get_or_set(
-        CACHE_KEY, transparency_compute, timeout=settings.TRANSPARENCY_CACHE_SECONDS
-    )
+    report = cache.get(CACHE_KEY)
+    if report is None:
+        report = transparency_compute()
+        cache.set(CACHE_KEY, report, timeout=settings.TRANSPARENCY_CACHE_SECONDS)
+        # Pages that show the earlier numbers are stale now.
+        versions_bump(TRANSPARENCY)
+    return report
 
 
 # --- Chart -----------------------------------------------------------------------------------

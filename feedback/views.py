@@ -28,6 +28,8 @@ from feedback.ratelimit import (
 from feedback.services import conversation_open_from_form
 from feedback.transparency import bar_chart, transparency_report
 from strategy.models import Publishable
+from verl_digital import pagecache
+from verl_digital.versions import TRANSPARENCY
 
 
 def _published_target(content_type: ContentType, object_id: int) -> Publishable:
@@ -243,10 +245,19 @@ def contact_sent(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "feedback/conversation_created.html", {"reference": reference})
 
 
+def _transparency_depends() -> None:
+    pagecache.depend(TRANSPARENCY)
+
+
 @require_GET
+@pagecache.shared_page(depends=_transparency_depends)
 def transparency(request: HttpRequest) -> HttpResponse:
-    """Contributions by channel and month, share answered, medians: from the data, cached."""
+    """Contributions by channel and month, share answered, medians: from the data, cached.
+
+    The page is shared by all guests until the report it shows is due to be recomputed.
+    """
     report = transparency_report()
+    pagecache.expires(report.computed_at.timestamp() + settings.TRANSPARENCY_CACHE_SECONDS)
     context = {
         "report": report,
         "chart": bar_chart(report) if report.total else None,

@@ -17,6 +17,7 @@ from django.utils import translation
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from feedback.captcha import challenge_stock
 from tests.servers import free_port, wait_for_port
 
 
@@ -36,10 +37,13 @@ def _german() -> Iterator[None]:
 def _empty_cache() -> Iterator[None]:
     """Each test starts with an empty cache: cached pages must not outlive the test's data;
     rate limits (ours and allauth's), duplicate checks, used TOTP codes and digest markers
-    live there too."""
+    live there too. The captcha challenges a process keeps in stock belong to the test's
+    data as well."""
     cache.clear()
+    challenge_stock.clear()
     yield
     cache.clear()
+    challenge_stock.clear()
 
 
 @pytest.fixture

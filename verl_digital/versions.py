@@ -10,6 +10,7 @@ Names used by the apps:
 - `CONTENT`: everything the CDO publishes (the strategy app bumps it on every change).
 - `comments_of(content_type_id, object_id)`: the public comments of one content item.
 - `COMMENTS`: all public comments (lists and search that span items).
+- `TRANSPARENCY`: the numbers of the transparency page (bumped when they are recomputed).
 
 The strategy app bumps `CONTENT`; the feedback app bumps the comment versions. Neither
 imports the other: both only name versions here.
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 CONTENT = "content"
 COMMENTS = "comments"
+TRANSPARENCY = "transparency"
 
 
 def comments_of(content_type_id: int, object_id: int) -> str:

@@ -1,6 +1,7 @@
 """The benchmark's data generator, at a tiny size: COPY must match the current tables."""
 
 import pytest
+from captcha.models import CaptchaStore
 from django.contrib.contenttypes.models import ContentType
 
 from bench import dataset
@@ -30,3 +31,13 @@ def test_conversations_load_threads_messages_into_each_conversation(verl_content
     assert loaded == Conversation.objects.count() == 12
     assert Message.objects.count() >= 12
     assert not Conversation.objects.filter(messages=None).exists()
+
+
+def test_challenges_written_for_the_post_run_are_stored_with_their_answers(tmp_path):
+    path = tmp_path / "challenges.txt"
+    dataset.challenges_write(path, count=30)
+
+    lines = [line.split() for line in path.read_text().splitlines()]
+    assert len(lines) == 30 == CaptchaStore.objects.count()
+    for key, answer in lines:
+        assert CaptchaStore.objects.get(hashkey=key).response == answer

@@ -1,11 +1,20 @@
 import re
+from datetime import timedelta
 
 import pytest
 from captcha.models import CaptchaStore
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from feedback.captcha import NUMBER_WORDS, arithmetic_challenge, normalize_answer
+from feedback.captcha import (
+    NUMBER_WORDS,
+    ChallengeStock,
+    arithmetic_challenge,
+    normalize_answer,
+)
 from feedback.forms import SpamProtectionMixin
 
 
@@ -71,3 +80,53 @@ def test_a_wrong_answer_uses_up_the_question():
     assert not ProbeForm(data={"text": "x", "captcha_0": key, "captcha_1": wrong}).is_valid()
     # One attempt per question: guessing through the results does not work.
     assert not ProbeForm(data={"text": "x", "captcha_0": key, "captcha_1": right}).is_valid()
+
+
+# --- Challenges stored ahead for pages served from the cache ----------------------------
+
+
+@pytest.mark.django_db
+def test_the_stock_stores_many_challenges_in_one_insert_and_hands_each_out_once(
+    django_assert_num_queries,
+):
+    stock = ChallengeStock(size=5)
+    with CaptureQueriesContext(connection) as captured:
+        taken = [stock.take()]
+    statements = [query["sql"].split()[0] for query in captured.captured_queries]
+    assert [s for s in statements if s in ("INSERT", "DELETE", "SELECT")] == ["DELETE", "INSERT"]
+    with django_assert_num_queries(0):
+        taken += [stock.take() for _ in range(4)]
+    taken.append(stock.take())  # the sixth needs a new batch
+
+    assert len({item.hashkey for item in taken}) == 6
+    assert CaptchaStore.objects.count() == 10
+    for item in taken:
+        store = CaptchaStore.objects.get(hashkey=item.hashkey)
+        assert store.response == str(solve(store.challenge))
+        assert store.expiration > timezone.now() + timedelta(minutes=29)
+
+
+@pytest.mark.django_db
+def test_the_stock_hands_out_no_challenge_older_than_its_maximum_age():
+    stock = ChallengeStock(size=3, max_age=0.0)
+    first, second = stock.take(), stock.take()
+    assert first.hashkey != second.hashkey
+    assert CaptchaStore.objects.count() == 6  # the first batch's rest was not handed out
+
+
+@pytest.mark.django_db
+def test_storing_a_batch_deletes_expired_challenges():
+    expired = CaptchaStore.objects.create(
+        challenge="eins plus eins", response="2", expiration=timezone.now() - timedelta(minutes=1)
+    )
+    ChallengeStock(size=2).take()
+    assert not CaptchaStore.objects.filter(pk=expired.pk).exists()
+    assert CaptchaStore.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_stocked_challenge_is_answered_like_any_other():
+    item = ChallengeStock(size=1).take()
+    answer = CaptchaStore.objects.get(hashkey=item.hashkey).response
+    form = ProbeForm(data={"text": "x", "captcha_0": item.hashkey, "captcha_1": answer})
+    assert form.is_valid(), form.errors

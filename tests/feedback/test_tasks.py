@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from feedback.mail import email_queue
 from feedback.tasks import RETRY_DELAYS, send_email
-from tests.conftest import _free_port
+from tests.servers import free_port
 
 
 def _closed_port() -> int:
@@ -102,7 +102,7 @@ class Greylisting:
 @pytest.fixture
 def greylisting_server(settings):
     handler = Greylisting()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
@@ -138,7 +138,7 @@ def test_a_final_refusal_is_not_retried(settings, run_tasks):
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             return "550 5.1.1 No such user"
 
-    controller = Controller(Refusing(), hostname="127.0.0.1", port=_free_port())
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port

@@ -1,11 +1,13 @@
 """Transparenz: numbers computed from known data (exact medians), chart and table, caching."""
 
 import re
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from feedback.models import (
     Channel,
@@ -253,13 +255,17 @@ def test_the_page_without_any_feedback(client):
     assert "<table" in html
 
 
-def test_the_numbers_are_cached_for_the_configured_time(client, settings):
+def test_the_numbers_are_cached_for_the_configured_time(
+    client, settings, monkeypatch, django_assert_num_queries
+):
     cache.delete(CACHE_KEY)
     settings.TRANSPARENCY_CACHE_SECONDS = 600
     client.get("/transparenz/")
     ConversationFactory()
-    html = client.get("/transparenz/").content.decode()
+    with django_assert_num_queries(0):  # the page, too, is shared until the numbers are due
+        html = Client().get("/transparenz/").content.decode()
     assert "Im Zeitraum sind noch keine Rückmeldungen eingegangen." in html  # cached
     assert "alle 10 Minuten" in html
-    cache.delete(CACHE_KEY)  # the period is over
+    later = time.time() + 601  # the period is over: the numbers and the page are due
+    monkeypatch.setattr(time, "time", lambda: later)
     assert 'role="img"' in client.get("/transparenz/").content.decode()
