@@ -23,15 +23,19 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
 from captcha.models import CaptchaStore
-from django.db import transaction
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from verl_digital import pagecache
@@ -53,8 +57,10 @@ NUMBER_ALIASES = {"ein": 1}
 
 def _numbers() -> tuple[int, str, int]:
     """Two numbers from 1 to 10 and "plus" or "minus"; a difference is never negative."""
-    first, second = secrets.randbelow(10) + 1, secrets.randbelow(10) + 1
-    if secrets.randbelow(2):
+    # One draw for all three parts: randomness costs a system call each.
+    draw = secrets.randbelow(200)
+    first, second = draw % 10 + 1, draw // 10 % 10 + 1
+    if draw >= 100:
         return max(first, second), "minus", min(first, second)
     return first, "plus", second
 
@@ -113,7 +119,7 @@ class ChallengeStock:
     The question is put into words when it is served, in the language of the page.
     """
 
-    def __init__(self, *, size: int = 25, max_age: float = 300.0) -> None:
+    def __init__(self, *, size: int = 50, max_age: float = 300.0) -> None:
         self.size, self.max_age = size, max_age
         self._items: list[StockedChallenge] = []
         self._pid = os.getpid()
@@ -138,24 +144,27 @@ class ChallengeStock:
         now = timezone.now()
         expiration = now + timedelta(minutes=int(captcha_settings.CAPTCHA_TIMEOUT))
         numbers = [_numbers() for _ in range(self.size)]
-        stores = [
-            CaptchaStore(
-                # CaptchaStore.save() is skipped by bulk_create: key and expiry are set here.
-                hashkey=secrets.token_hex(20),
-                challenge=_question(*n),
-                response=_answer(*n),
-                expiration=expiration,
-            )
-            for n in numbers
-        ]
-        with transaction.atomic():
+        keys = [secrets.token_hex(20) for _ in numbers]
+        table = connection.ops.quote_name(CaptchaStore._meta.db_table)
+        with transaction.atomic(), connection.cursor() as cursor:
             CaptchaStore.objects.filter(expiration__lte=now).delete()
-            CaptchaStore.objects.bulk_create(stores)
+            # One statement from three arrays: building a model instance per question would
+            # cost more than the page it is served with. The challenge column is only for
+            # the record; the page puts the question into words in its own language.
+            cursor.execute(
+                f"INSERT INTO {table} (hashkey, challenge, response, expiration) "  # noqa: S608 - the model's table
+                "SELECT key, challenge, response, %s "
+                "FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[]) "
+                "AS question(key, challenge, response)",
+                [
+                    expiration,
+                    keys,
+                    [" ".join(map(str, n)) for n in numbers],
+                    [_answer(*n) for n in numbers],
+                ],
+            )
         stored_at = time.monotonic()
-        return [
-            StockedChallenge(store.hashkey, n, stored_at)
-            for store, n in zip(stores, numbers, strict=True)
-        ]
+        return [StockedChallenge(key, n, stored_at) for key, n in zip(keys, numbers, strict=True)]
 
 
 challenge_stock = ChallengeStock()
@@ -173,8 +182,13 @@ def key_fill(request: HttpRequest) -> str:
     return _visitor_challenge(request).hashkey
 
 
+@lru_cache(maxsize=1024)
+def _question_html(numbers: tuple[int, str, int], language: str | None) -> str:
+    return escape(_question(*numbers))
+
+
 def question_fill(request: HttpRequest) -> str:
-    return escape(_question(*_visitor_challenge(request).numbers))
+    return _question_html(_visitor_challenge(request).numbers, get_language())
 
 
 class TextChallengeInput(CaptchaTextInput):
@@ -207,13 +221,30 @@ class TextChallengeInput(CaptchaTextInput):
 
 
 class TextCaptchaField(CaptchaField):
-    """django-simple-captcha's field with the text question; "sieben" counts as "7"."""
+    """django-simple-captcha's field with the text question; "sieben" counts as "7".
+
+    Checking an answer uses the question up in one statement, right or wrong: of two
+    requests with the same key only one can pass (the library reads, then deletes), and it
+    skips the library's sweep of expired questions on every check, which
+    `ChallengeStock` does whenever it stores new ones.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", TextChallengeInput())
         super().__init__(*args, **kwargs)
 
     def clean(self, value: list[str] | None) -> Any:
-        if value and len(value) > 1 and value[1]:
-            value = [value[0], normalize_answer(value[1]), *value[2:]]
-        return super().clean(value)
+        forms.MultiValueField.clean(self, value)
+        key, answer = value[0], normalize_answer(value[1] or "")
+        if not self.required and not answer:
+            return value
+        table = connection.ops.quote_name(CaptchaStore._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE hashkey = %s AND expiration > %s RETURNING response",  # noqa: S608 - the table name is the model's
+                [key, timezone.now()],
+            )
+            stored = cursor.fetchone()
+        if stored is None or stored[0] != answer:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return [key, ""]

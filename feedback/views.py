@@ -65,7 +65,11 @@ def _rate_limited(request: HttpRequest, scope: str, rate: tuple[int, int]) -> bo
 
 @require_http_methods(["GET", "POST"])
 def comment_create(request: HttpRequest, content_type_id: int, object_id: int) -> HttpResponse:
-    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    try:
+        # From the process's cache of content types: no query.
+        content_type = ContentType.objects.get_for_id(content_type_id)
+    except ContentType.DoesNotExist:
+        raise Http404 from None
     target = _published_target(content_type, object_id)
     return _comment_form(request, target=target, parent=None)
 

@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -143,12 +144,14 @@ def expires(at: float | None) -> None:
 
 
 def _shareable(request: HttpRequest) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
-        and not len(get_messages(request))
-        and _private_params.isdisjoint(request.GET)
-    )
+    if request.method not in ("GET", "HEAD") or not _private_params.isdisjoint(request.GET):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies:
+        # Without a session there is neither a signed-in user nor a message to show; asking
+        # would cost more than serving the page.
+        return True
+    return not request.user.is_authenticated and not len(get_messages(request))
 
 
 def _cache_key(request: HttpRequest, params: Iterable[str]) -> tuple[str, bool]:

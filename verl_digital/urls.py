@@ -26,10 +26,11 @@ urlpatterns = [
 # The public site: German at the root, English under /en/ with the same (German) paths.
 # Feeds and calendars follow the page language; the open-data files are the same German
 # dataset under both (strategy.views).
+# The content pages first: most requests are for them, and patterns are tried in order.
 urlpatterns += i18n_patterns(
+    path("", include("strategy.urls")),
     path("", include("feedback.urls")),
     path("konto/", include("allauth.urls")),
-    path("", include("strategy.urls")),
     prefix_default_language=False,
 )
 

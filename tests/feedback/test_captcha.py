@@ -102,7 +102,10 @@ def test_the_stock_stores_many_challenges_in_one_insert_and_hands_each_out_once(
     assert CaptchaStore.objects.count() == 10
     for item in taken:
         store = CaptchaStore.objects.get(hashkey=item.hashkey)
-        assert store.response == str(solve(store.challenge))
+        first, operator, second = item.numbers
+        assert store.response == str(
+            solve(f"{NUMBER_WORDS[first]} {operator} {NUMBER_WORDS[second]}")
+        )
         assert store.expiration > timezone.now() + timedelta(minutes=29)
 
 
@@ -130,3 +133,31 @@ def test_a_stocked_challenge_is_answered_like_any_other():
     answer = CaptchaStore.objects.get(hashkey=item.hashkey).response
     form = ProbeForm(data={"text": "x", "captcha_0": item.hashkey, "captcha_1": answer})
     assert form.is_valid(), form.errors
+
+
+@pytest.mark.django_db
+def test_a_question_is_used_up_by_its_first_answer_right_or_wrong():
+    right, wrong = ChallengeStock(size=2).take(), ChallengeStock(size=2).take()
+    answers = {
+        item.hashkey: CaptchaStore.objects.get(hashkey=item.hashkey).response
+        for item in (right, wrong)
+    }
+
+    def form(key: str, answer: str) -> ProbeForm:
+        return ProbeForm(data={"text": "x", "captcha_0": key, "captcha_1": answer})
+
+    assert form(right.hashkey, answers[right.hashkey]).is_valid()
+    assert not form(right.hashkey, answers[right.hashkey]).is_valid()  # replayed
+    assert not form(wrong.hashkey, "99").is_valid()
+    assert not form(wrong.hashkey, answers[wrong.hashkey]).is_valid()  # no second guess
+    assert not CaptchaStore.objects.filter(hashkey__in=answers).exists()
+
+
+@pytest.mark.django_db
+def test_an_expired_question_is_refused():
+    item = ChallengeStock(size=1).take()
+    store = CaptchaStore.objects.get(hashkey=item.hashkey)
+    CaptchaStore.objects.filter(pk=store.pk).update(expiration=timezone.now())
+    form = ProbeForm(data={"text": "x", "captcha_0": item.hashkey, "captcha_1": store.response})
+    assert not form.is_valid()
+    assert "captcha" in form.errors

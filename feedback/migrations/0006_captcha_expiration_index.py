@@ -1,0 +1,23 @@
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    """An index on django-simple-captcha's expiry column.
+
+    The library deletes expired questions on every captcha check (`remove_expired`), and the
+    site stores questions ahead (`feedback.captcha.ChallengeStock`); without this index each
+    check scans the whole table, which a wave of spam bots can make large.
+    """
+
+    dependencies = [
+        ("captcha", "0002_alter_captchastore_id"),
+        ("feedback", "0005_admin_list_indexes"),
+    ]
+
+    operations = [
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS feedback_captcha_expiration_idx "
+            "ON captcha_captchastore (expiration)",
+            reverse_sql="DROP INDEX IF EXISTS feedback_captcha_expiration_idx",
+        ),
+    ]
