@@ -11,6 +11,7 @@ to the benchmark's own database.
 
 from __future__ import annotations
 
+import base64
 import io
 import random
 import secrets
@@ -19,6 +20,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from captcha.models import CaptchaStore
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -368,10 +371,16 @@ def challenges_write(path: Path, *, count: int) -> None:
 
 
 def moderator_ensure() -> Any:
-    """A staff member of *Moderation* who also answers the inbox, for the admin pages."""
-    user, _created = get_user_model().objects.get_or_create(
+    """A staff member of *Moderation* who also answers the inbox, for the admin pages.
+
+    With a second factor, as production requires of staff (STAFF_REQUIRE_MFA): without one
+    every admin page would redirect to the set-up page.
+    """
+    user, created = get_user_model().objects.get_or_create(
         username="bench-moderation", defaults={"email": "bench@verl.example", "is_staff": True}
     )
+    if created or not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP):
+        TOTP.activate(user, base64.b32encode(secrets.token_bytes(20)).decode())
     user.groups.add(Group.objects.get(name="Moderation"))
     user.user_permissions.add(
         *Permission.objects.filter(

@@ -270,10 +270,16 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, str]:
     }
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
 def status(url: str, headers: dict[str, str] | None = None) -> int:
+    """The status of the endpoint itself: a redirect (to a login, say) is not followed."""
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code

@@ -3,6 +3,7 @@
 import pytest
 from captcha.models import CaptchaStore
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 
 from bench import dataset
 from feedback.models import Comment, CommentStatus, Conversation, Message
@@ -41,3 +42,15 @@ def test_challenges_written_for_the_post_run_are_stored_with_their_answers(tmp_p
     assert len(lines) == 30 == CaptchaStore.objects.count()
     for key, answer in lines:
         assert CaptchaStore.objects.get(hashkey=key).response == answer
+
+
+def test_the_bench_moderator_reaches_the_queue_and_the_inbox(client, verl_content, settings):
+    settings.STAFF_REQUIRE_MFA = True
+    call_command("setup_roles", verbosity=0)
+    moderator = dataset.moderator_ensure()
+    assert dataset.moderator_ensure() == moderator  # idempotent
+    client.force_login(moderator)
+
+    for url in ("/admin/feedback/comment/?status__exact=pending", "/admin/feedback/conversation/"):
+        response = client.get(url.replace("/admin/", f"/{settings.ADMIN_PATH}"))
+        assert response.status_code == 200, url
