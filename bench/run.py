@@ -40,7 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SIZES = {
-    "default": {"comments": 2_000, "on_start": 200, "replies": 0.0, "mixed": False, "conv": 0},
+    # Conversations too, so that the admin's inbox can be compared with the large dataset's.
+    "default": {"comments": 2_000, "on_start": 200, "replies": 0.0, "mixed": False, "conv": 1_000},
     "large": {
         "comments": 1_000_000,
         "on_start": 20_000,
@@ -453,7 +454,20 @@ def main() -> int:
                 print(f"  {name:<28} skipped: {path} answers {code}")
                 continue
             results.append(measure(server, name, path, args))
-        if args.size == "large" and wanted("admin"):
+        if wanted("start"):
+            # A visitor who has seen a page before sends the CSRF cookie back: Django then
+            # only masks the secret instead of drawing a new one.
+            _token, returning = csrf_for(server.base)
+            results.append(
+                measure(
+                    server,
+                    "start page, returning visitor",
+                    "/",
+                    args,
+                    header=f"Cookie: csrftoken={returning}",
+                )
+            )
+        if wanted("admin"):
             # A handful of moderators at work at once, not 32.
             cookie = {"Cookie": f"sessionid={urls['session']}"}
             for name, path in [
@@ -507,7 +521,7 @@ def main() -> int:
         f"load average {load_before[0]:.1f} before and {load_after[0]:.1f} after "
         "(the load generator runs on the same machine)",
         f"- Data: the demo content with {int(urls['comments']):,} comments before the POST run"
-        + (", 100,000 conversations" if args.size == "large" else ""),
+        + f", {SIZES[args.size]['conv']:,} conversations",
         f"- gunicorn {args.workers} sync workers, `verl_digital.settings.bench` (production, "
         f"DEBUG off), PostgreSQL, cache: {'Redis' if env.get('REDIS_URL') else 'local memory'}",
         f"- wrk {args.threads} threads, {args.connections} connections; per endpoint "
