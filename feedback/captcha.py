@@ -113,15 +113,20 @@ class ChallengeStock:
 
     Every guest's view of a page needs a stored challenge of its own; one INSERT (and its
     commit) per view would cost more than serving the cached page. So each process stores
-    `size` challenges at once and hands them out one by one, each within `max_age` seconds
-    of storing, so the visitor still has nearly all of CAPTCHA_TIMEOUT to answer. The same
-    transaction deletes expired challenges, so the table stays small without a cron job.
-    The question is put into words when it is served, in the language of the page.
+    a batch of challenges at once and hands them out one by one, each within `max_age`
+    seconds of storing, so the visitor still has nearly all of CAPTCHA_TIMEOUT to answer.
+    A batch used up in time makes the next one twice as large (up to `max_size`); one that
+    grew too old half unused, half as large (down to `size`): busy processes store rarely,
+    quiet ones leave few unused rows. The same transaction deletes expired challenges, so
+    the table stays small without a cron job. The question is put into words when it is
+    served, in the language of the page.
     """
 
-    def __init__(self, *, size: int = 50, max_age: float = 300.0) -> None:
-        self.size, self.max_age = size, max_age
+    def __init__(self, *, size: int = 25, max_size: int = 400, max_age: float = 300.0) -> None:
+        self.size = self.min_size = size
+        self.max_size, self.max_age = max(size, max_size), max_age
         self._items: list[StockedChallenge] = []
+        self._stored = False
         self._pid = os.getpid()
         self._lock = threading.Lock()
 
@@ -129,16 +134,22 @@ class ChallengeStock:
         with self._lock:
             if self._pid != os.getpid():
                 # A forked child must not hand out the parent's challenges a second time.
-                self._items, self._pid = [], os.getpid()
+                self._items, self._stored, self._pid = [], False, os.getpid()
             oldest = time.monotonic() - self.max_age
-            self._items = [item for item in self._items if item.stored_at > oldest]
-            if not self._items:
-                self._items = self._store()
+            fresh = [item for item in self._items if item.stored_at > oldest]
+            if not fresh:
+                if self._items:
+                    self.size = max(self.min_size, self.size // 2)
+                elif self._stored:
+                    self.size = min(self.max_size, self.size * 2)
+                fresh = self._store()
+                self._stored = True
+            self._items = fresh
             return self._items.pop()
 
     def clear(self) -> None:
         with self._lock:
-            self._items = []
+            self._items, self._stored, self.size = [], False, self.min_size
 
     def _store(self) -> list[StockedChallenge]:
         now = timezone.now()

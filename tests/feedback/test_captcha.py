@@ -1,4 +1,5 @@
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -89,7 +90,7 @@ def test_a_wrong_answer_uses_up_the_question():
 def test_the_stock_stores_many_challenges_in_one_insert_and_hands_each_out_once(
     django_assert_num_queries,
 ):
-    stock = ChallengeStock(size=5)
+    stock = ChallengeStock(size=5, max_size=5)
     with CaptureQueriesContext(connection) as captured:
         taken = [stock.take()]
     statements = [query["sql"].split()[0] for query in captured.captured_queries]
@@ -115,6 +116,26 @@ def test_the_stock_hands_out_no_challenge_older_than_its_maximum_age():
     first, second = stock.take(), stock.take()
     assert first.hashkey != second.hashkey
     assert CaptchaStore.objects.count() == 6  # the first batch's rest was not handed out
+
+
+@pytest.mark.django_db
+def test_the_stock_grows_while_its_batches_are_used_up_and_shrinks_when_they_are_not(
+    monkeypatch,
+):
+    stock = ChallengeStock(size=2, max_size=8, max_age=60.0)
+    sizes, stored = [], 0
+    for _ in range(2 + 4 + 8 + 7):  # one of the last batch is left
+        stock.take()
+        if (count := CaptchaStore.objects.count()) > stored:
+            sizes.append(count - stored)
+            stored = count
+    assert sizes == [2, 4, 8, 8]
+    assert CaptchaStore.objects.count() == 22
+
+    later = time.monotonic() + 61  # the last one grew too old unused
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    stock.take()
+    assert CaptchaStore.objects.count() == 22 + 4
 
 
 @pytest.mark.django_db
