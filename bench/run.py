@@ -20,6 +20,7 @@ for them before each run (bench/post.lua reads their keys and answers from a fil
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import secrets
@@ -31,7 +32,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from http.cookies import SimpleCookie
@@ -297,6 +298,12 @@ def csrf_for(base: str) -> tuple[str, str]:
     return token, cookies["csrftoken"].value
 
 
+def _median(values: Iterable[float]) -> float:
+    """The median of the runs that reported a latency (wrk reports none when all time out)."""
+    known = [value for value in values if not math.isnan(value)]
+    return statistics.median(known) if known else float("nan")
+
+
 def measure(
     server: Server,
     name: str,
@@ -321,12 +328,12 @@ def measure(
         name,
         path,
         rps=statistics.mean(r["rps"] for r in runs),
-        p50=statistics.median(r["p50"] for r in runs),
-        p99=statistics.median(r["p99"] for r in runs),
+        p50=_median(r["p50"] for r in runs),
+        p99=_median(r["p99"] for r in runs),
         errors=sum(r["errors"] for r in runs),
         requests=sum(r["requests"] for r in runs),
         bare_rps=statistics.mean(r["rps"] for r in bare_runs),
-        bare_p99=statistics.median(r["p99"] for r in bare_runs),
+        bare_p99=_median(r["p99"] for r in bare_runs),
     )
     print(
         f"  {name:<28} {result.rps:>8.0f} req/s  p99 {result.p99:>7.1f} ms  "
