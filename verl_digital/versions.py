@@ -180,26 +180,29 @@ def _redis_client() -> Any | None:
 
 
 _mirror: Mirror | None = None
+# Whether this process has looked for Redis yet: without it, no lock on every read.
+_mirror_decided = False
 _mirror_lock = threading.Lock()
 
 
 def _get_mirror() -> Mirror | None:
-    global _mirror
-    if _mirror is None:
+    global _mirror, _mirror_decided
+    if not _mirror_decided:
         with _mirror_lock:
-            client = _redis_client()
-            if _mirror is None and client is not None:
-                _mirror = Mirror(client, channel=_channel())
+            if not _mirror_decided:
+                client = _redis_client()
+                _mirror = Mirror(client, channel=_channel()) if client is not None else None
+                _mirror_decided = True
     return _mirror
 
 
 def mirror_reset() -> None:
     """Forget this process's mirror (after the cache settings change, e.g. in tests)."""
-    global _mirror
+    global _mirror, _mirror_decided
     with _mirror_lock:
         if _mirror is not None:
             _mirror.close()
-        _mirror = None
+        _mirror, _mirror_decided = None, False
 
 
 def versions_get(names: Iterable[str]) -> dict[str, str]:

@@ -4,9 +4,9 @@ from django.db import migrations
 class Migration(migrations.Migration):
     """An index on django-simple-captcha's expiry column.
 
-    The library deletes expired questions on every captcha check (`remove_expired`), and the
-    site stores questions ahead (`feedback.captcha.ChallengeStock`); without this index each
-    check scans the whole table, which a wave of spam bots can make large.
+    Expired questions are deleted whenever a process stores a new batch
+    (`feedback.captcha.ChallengeStock`); without this index each of those deletes scans the
+    whole table, which a wave of spam bots can make large.
     """
 
     dependencies = [
