@@ -105,7 +105,6 @@ def challenge_new(generator: Any = None) -> CaptchaStore:
 class StockedChallenge:
     hashkey: str
     numbers: tuple[int, str, int]
-    stored_at: float  # time.monotonic()
 
 
 class ChallengeStock:
@@ -125,8 +124,9 @@ class ChallengeStock:
     def __init__(self, *, size: int = 25, max_size: int = 400, max_age: float = 300.0) -> None:
         self.size = self.min_size = size
         self.max_size, self.max_age = max(size, max_size), max_age
+        # One batch at a time, all of it stored at `_stored_at` (time.monotonic()).
         self._items: list[StockedChallenge] = []
-        self._stored = False
+        self._stored_at: float | None = None
         self._pid = os.getpid()
         self._lock = threading.Lock()
 
@@ -134,22 +134,20 @@ class ChallengeStock:
         with self._lock:
             if self._pid != os.getpid():
                 # A forked child must not hand out the parent's challenges a second time.
-                self._items, self._stored, self._pid = [], False, os.getpid()
-            oldest = time.monotonic() - self.max_age
-            fresh = [item for item in self._items if item.stored_at > oldest]
-            if not fresh:
-                if self._items:
-                    self.size = max(self.min_size, self.size // 2)
-                elif self._stored:
-                    self.size = min(self.max_size, self.size * 2)
-                fresh = self._store()
-                self._stored = True
-            self._items = fresh
+                self._items, self._stored_at, self._pid = [], None, os.getpid()
+            now = time.monotonic()
+            if self._items and now - self._stored_at >= self.max_age:
+                self._items = []
+                self.size = max(self.min_size, self.size // 2)
+            elif not self._items and self._stored_at is not None:
+                self.size = min(self.max_size, self.size * 2)
+            if not self._items:
+                self._items, self._stored_at = self._store(), now
             return self._items.pop()
 
     def clear(self) -> None:
         with self._lock:
-            self._items, self._stored, self.size = [], False, self.min_size
+            self._items, self._stored_at, self.size = [], None, self.min_size
 
     def _store(self) -> list[StockedChallenge]:
         now = timezone.now()
@@ -174,8 +172,7 @@ class ChallengeStock:
                     [_answer(*n) for n in numbers],
                 ],
             )
-        stored_at = time.monotonic()
-        return [StockedChallenge(key, n, stored_at) for key, n in zip(keys, numbers, strict=True)]
+        return [StockedChallenge(key, n) for key, n in zip(keys, numbers, strict=True)]
 
 
 challenge_stock = ChallengeStock()

@@ -4,9 +4,9 @@ Every content page carries a comment form with a CSRF token (and, for guests, a 
 a page cached whole per visitor would never be hit, and rendering the page for each request
 is slow. Instead a page is rendered once for all anonymous visitors with *placeholders*
 where each visitor's own values go; serving it replaces each placeholder with a fresh value
-for this request (a CSRF token from `get_token`, so CSRF protection is unchanged; a captcha
-key). Placeholders are derived from SECRET_KEY, so nothing a citizen or editor writes can
-contain one.
+for this request (a CSRF token from `verl_digital.csrf.get_token`, which Django's middleware
+checks as always; a captcha key). Placeholders are derived from SECRET_KEY, so nothing a
+citizen or editor writes can contain one.
 
 A cached page records the version tokens it was built from (`depend`, see
 `verl_digital.versions`) and the moment it turns stale by itself (`expires`, e.g. the next
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -33,9 +34,9 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
+from verl_digital import csrf
 from verl_digital.versions import versions_get
 
 # Fills a placeholder for one request.
@@ -58,10 +59,16 @@ class _Recording:
 
 @dataclass(frozen=True)
 class _Entry:
-    html: bytes  # as sent: no encoding per request
+    # The page as sent, cut at its placeholders: bytes, then the name of the filler for the
+    # gap, and so on; serving it joins the pieces and the visitor's values in one pass.
+    parts: tuple[bytes | str, ...]
     versions: dict[str, str]
     expires: float | None
 
+
+# Part of every key: processes of two releases side by side (a rolling deploy) must not read
+# each other's entries when `_Entry` changes.
+ENTRY_FORMAT = 2
 
 _recording: ContextVar[_Recording | None] = ContextVar("pagecache_recording", default=None)
 
@@ -167,7 +174,7 @@ def _cache_key(request: HttpRequest, params: Iterable[str]) -> tuple[str, bool]:
     digest = hashlib.sha256(raw.encode()).hexdigest()[:40]
     # Processes with another SECRET_KEY have other placeholders: they keep their own pages.
     generation = placeholder("csrf")[-8:]
-    return f"page:{generation}:{get_language()}:{digest}", canonical
+    return f"page:{ENTRY_FORMAT}:{generation}:{get_language()}:{digest}", canonical
 
 
 def _fresh(entry: Any) -> bool:
@@ -178,12 +185,34 @@ def _fresh(entry: Any) -> bool:
     return not entry.versions or versions_get(entry.versions) == entry.versions
 
 
-def _fill(request: HttpRequest, html: bytes) -> bytes:
-    for name, fill in _fillers.items():
-        mark = placeholder(name).encode()
-        if mark in html:
-            html = html.replace(mark, fill(request).encode())
-    return html
+@lru_cache(maxsize=8)
+def _placeholder_pattern(names: tuple[str, ...], secret: str) -> tuple[re.Pattern, dict]:
+    marks = {_placeholder(name, secret).encode(): name for name in names}
+    return re.compile(b"|".join(re.escape(mark) for mark in marks)), marks
+
+
+def _split(html: bytes) -> tuple[bytes | str, ...]:
+    pattern, marks = _placeholder_pattern(tuple(_fillers), settings.SECRET_KEY)
+    parts: list[bytes | str] = []
+    start = 0
+    for match in pattern.finditer(html):
+        parts += [html[start : match.start()], marks[match.group()]]
+        start = match.end()
+    parts.append(html[start:])
+    return tuple(parts)
+
+
+def _fill(request: HttpRequest, parts: tuple[bytes | str, ...]) -> bytes:
+    """The page with this visitor's values; a value used twice (two forms) is made once."""
+    values: dict[str, bytes] = {}
+    pieces = []
+    for part in parts:
+        if isinstance(part, str):
+            if part not in values:
+                values[part] = _fillers[part](request).encode()
+            part = values[part]
+        pieces.append(part)
+    return b"".join(pieces)
 
 
 def respond(
@@ -204,7 +233,7 @@ def respond(
         else:
             entry = None
     if entry is not None:
-        return HttpResponse(_fill(request, entry.html))
+        return HttpResponse(_fill(request, entry.parts))
     recording = _Recording()
     token = _recording.set(recording)
     csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -216,7 +245,7 @@ def respond(
         _recording.reset(token)
     if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
         return response
-    html = response.content
+    parts = _split(response.content)
     # A real token that slipped into the rendering (a template that bypassed the context
     # processor) must never be stored for others: this visitor's CSRF secret would leak.
     leaked = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != csrf_before
@@ -224,10 +253,10 @@ def respond(
         timeout = settings.PAGE_CACHE_TIMEOUT
         if recording.expires is not None:
             timeout = max(1, min(timeout, int(recording.expires - time.time()) + 1))
-        entry = _Entry(html, recording.versions, recording.expires)
+        entry = _Entry(parts, recording.versions, recording.expires)
         cache.set(key, entry, timeout=timeout)
         _local_put(key, entry)
-    response.content = _fill(request, html)
+    response.content = _fill(request, parts)
     return response
 
 
@@ -274,4 +303,4 @@ class SharedPageMixin:
         return respond(request, render, params=self.get_cache_params())
 
 
-register_filler("csrf", get_token)
+register_filler("csrf", csrf.get_token)
