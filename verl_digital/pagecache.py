@@ -151,7 +151,9 @@ def expires(at: float | None) -> None:
 
 
 def _shareable(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD") or not _private_params.isdisjoint(request.GET):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.META.get("QUERY_STRING") and not _private_params.isdisjoint(request.GET):
         return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies:
@@ -167,14 +169,21 @@ def _cache_key(request: HttpRequest, params: Iterable[str]) -> tuple[str, bool]:
     Pages that are rendered from unknown parameters (they end up in pagination links) are
     served from the cache but not stored, so nobody can plant a variant for everybody.
     """
-    allowed = set(params) | _global_params
-    kept = sorted((k, v) for k, values in request.GET.lists() if k in allowed for v in values)
-    canonical = all(k in allowed for k in request.GET)
-    raw = f"{request.path}?{urlencode(kept)}"
-    digest = hashlib.sha256(raw.encode()).hexdigest()[:40]
+    query, canonical = "", True
+    if request.META.get("QUERY_STRING"):
+        allowed = set(params) | _global_params
+        kept = sorted((k, v) for k, values in request.GET.lists() if k in allowed for v in values)
+        canonical = all(k in allowed for k in request.GET)
+        query = urlencode(kept)
     # Processes with another SECRET_KEY have other placeholders: they keep their own pages.
     generation = placeholder("csrf")[-8:]
-    return f"page:{ENTRY_FORMAT}:{generation}:{get_language()}:{digest}", canonical
+    return _key(request.path, query, get_language(), generation), canonical
+
+
+@lru_cache(maxsize=1024)
+def _key(path: str, query: str, language: str, generation: str) -> str:
+    digest = hashlib.sha256(f"{path}?{query}".encode()).hexdigest()[:40]
+    return f"page:{ENTRY_FORMAT}:{generation}:{language}:{digest}"
 
 
 def _fresh(entry: Any) -> bool:
