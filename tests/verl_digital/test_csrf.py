@@ -43,7 +43,8 @@ def _post_is_accepted(*, cookie: str, token: str) -> bool:
 
 def test_a_new_visitor_gets_a_cookie_and_a_token_that_django_accepts():
     token, cookie = _visit()
-    assert len(token) == 64 and len(cookie) == 32
+    assert len(token) == 64
+    assert len(cookie) == 32
     assert set(token + cookie) <= set(CSRF_ALLOWED_CHARS)
     assert _unmask_cipher_token(token) == cookie
     assert _post_is_accepted(cookie=cookie, token=token)
