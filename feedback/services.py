@@ -14,6 +14,7 @@ from itertools import chain
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -56,6 +57,12 @@ from feedback.models import (
 )
 from feedback.ratelimit import Limit, address_fingerprint, limit_exceeded
 from feedback.roles import MODERATION
+from feedback.secretbox import (
+    authenticator_secrets_map,
+    is_current,
+    secret_decrypt,
+    secret_encrypt,
+)
 from feedback.text import clean_text
 from strategy.models import Measure, MeasureStatus, Publishable
 from strategy.services import SeedReport, content_seed
@@ -539,6 +546,35 @@ def account_consent_record(*, user: Any, version: str) -> AccountConsent:
 
 
 @transaction.atomic
+def mfa_secrets_encrypt(*, model: Any = None, dry_run: bool = False) -> int:
+    """Store every second factor's secret encrypted under the current SECRET_KEY.
+
+    Clear text (stored before encryption) and values under a former key (see
+    SECRET_KEY_FALLBACKS) are rewritten; the rest is left alone, so a second run changes
+    nothing. Returns how many authenticators were rewritten (or would be, with `dry_run`).
+    `model` is the Authenticator model to use (a migration passes its historical one).
+    """
+    model = model or Authenticator
+
+    def current(value: str) -> str:
+        return value if is_current(value) else secret_encrypt(secret_decrypt(value))
+
+    changed = 0
+    with transaction.atomic():
+        types = [Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+        for authenticator in model.objects.select_for_update().filter(type__in=types):
+            data = authenticator_secrets_map(authenticator.data, current)
+            if data == authenticator.data:
+                continue
+            changed += 1
+            if not dry_run:
+                authenticator.data = data
+                # allauth leaves last_used_at NULL until first use but not blank=True.
+                authenticator.full_clean(exclude=["last_used_at"])
+                authenticator.save(update_fields=["data"])
+    return changed
+
+
 def account_delete(*, user: Any) -> int:
     """Delete an account; its comments stay, under the name "gelöschtes Konto".
 

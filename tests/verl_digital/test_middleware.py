@@ -88,6 +88,8 @@ def test_staff_set_up_totp_and_then_sign_in_with_a_code(client):
     assert response.status_code == 302
     types = set(Authenticator.objects.filter(user=staff).values_list("type", flat=True))
     assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
+    stored = Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP).data["secret"]
+    assert secret not in stored  # encrypted (feedback.secretbox)
     assert client.get(ADMIN).status_code == 200
 
     # The next sign-in asks for the code after the password; without it, no session.

@@ -14,6 +14,8 @@ env = environ.Env()
 
 # --- Core -------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
+# Former SECRET_KEYs, still accepted for signatures and stored secrets while keys rotate.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -166,6 +168,9 @@ ACCOUNT_RATE_LIMITS = {
 
 # --- Two-factor authentication (allauth.mfa under /konto/2fa/) ------------------------------
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# TOTP keys and recovery code seeds are stored encrypted under a key derived from SECRET_KEY
+# (feedback/secretbox.py).
+MFA_ADAPTER = "feedback.accounts.MFAAdapter"
 # Staff may sign in with a passkey alone: it is a second factor by itself.
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Stadt Verl")
