@@ -4,6 +4,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info, override
@@ -36,6 +37,12 @@ def language_versions(request: HttpRequest) -> dict[str, Any]:
     """
     path = request.get_full_path()
     current = get_language()
+    try:
+        origin = request.build_absolute_uri("/").removesuffix("/")
+    except DisallowedHost:
+        # The 400 page answering a Host header outside ALLOWED_HOSTS is rendered with this
+        # processor too; asking for the host again would turn it into a 500.
+        origin = ""
     versions: list[LanguageVersion] = []
     for code, _name in settings.LANGUAGES:
         url = translate_url(path, code)
@@ -44,7 +51,7 @@ def language_versions(request: HttpRequest) -> dict[str, Any]:
                 code=code,
                 name=get_language_info(code)["name_local"],
                 url=url,
-                absolute_url=request.build_absolute_uri(url),
+                absolute_url=origin + url,
                 is_default=code == settings.LANGUAGE_CODE,
             )
         )
@@ -56,7 +63,7 @@ def language_versions(request: HttpRequest) -> dict[str, Any]:
         if not translatable:
             with override(version.code):
                 url = reverse("strategy:home")
-            version = replace(version, url=url, absolute_url=request.build_absolute_uri(url))
+            version = replace(version, url=url, absolute_url=origin + url)
         switch.append(version)
     return {
         "language_alternates": versions if translatable else [],

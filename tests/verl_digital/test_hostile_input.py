@@ -336,6 +336,23 @@ def test_a_request_larger_than_the_limit_is_refused_unread(home, settings):
     assert not Comment.objects.exists()
 
 
+@pytest.mark.parametrize("path", ["/", "/kontakt/", "/suche/?q=x"])
+def test_a_host_outside_allowed_hosts_gets_the_german_400_page(home, path):
+    response = Client().get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Ungültige Anfrage" in html
+    assert "evil.example" not in html
+    assert_answered_cleanly(response)
+
+
+def test_a_host_outside_allowed_hosts_gets_the_english_400_page_under_en(home):
+    response = Client().get("/en/strategie/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert '<html lang="en">' in response.content.decode()
+    assert "Invalid request" in response.content.decode()
+
+
 def test_too_many_fields_get_the_german_400_page(home):
     content_type = ContentType.objects.get_for_model(home)
     url = reverse("feedback:comment_create", args=[content_type.pk, home.pk])
