@@ -50,8 +50,12 @@ from feedback.models import (
     PrivacyRequestKind,
 )
 from feedback.ratelimit import address_fingerprint
-from feedback.services import ANONYMOUS_AUTHOR, account_delete, normalize_email
-from verl_digital.versions import COMMENTS, comments_of, versions_bump
+from feedback.services import (
+    ANONYMOUS_AUTHOR,
+    account_delete,
+    comments_public_changed,
+    normalize_email,
+)
 
 # The name anonymized comments are shown under (account deletions keep "gelöschtes Konto").
 ERASED_AUTHOR = "anonym"
@@ -307,10 +311,10 @@ def _admin_log_neutralize(model: type[models.Model], ids: list[int]) -> None:
 
 
 def _public_pages_stale(ids: list[int]) -> None:
-    """Cached pages that may show these comments are rebuilt once the transaction commits."""
     if ids:
-        targets = Comment.objects.filter(pk__in=ids).values_list("content_type_id", "object_id")
-        versions_bump(*{comments_of(*target) for target in targets}, COMMENTS)
+        comments_public_changed(
+            *Comment.objects.filter(pk__in=ids).only("content_type_id", "object_id")
+        )
 
 
 def _comments_anonymize(comments: QuerySet[Comment]) -> int:

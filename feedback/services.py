@@ -187,7 +187,7 @@ def _is_trusted(user: Any) -> bool:
     )
 
 
-def _public_comments_changed(*comments: Comment) -> None:
+def comments_public_changed(*comments: Comment) -> None:
     """Cached pages showing these comments' items are rebuilt once the transaction commits."""
     targets = {comments_of(c.content_type_id, c.object_id) for c in comments}
     versions_bump(*targets, COMMENTS)
@@ -270,7 +270,7 @@ def comment_submit(
             actor=None,
             reason=_("Konto mit bisher nur freigegebenen Kommentaren"),
         )
-        _public_comments_changed(comment)
+        comments_public_changed(comment)
     else:
         transaction.on_commit(moderators_notify_schedule)
     if duplicate_keys:
@@ -295,7 +295,7 @@ def comment_approve(*, comment: Comment, moderator: Any, reason: str = "") -> Co
     comment.save()
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     _log(comment=comment, step=ModerationStep.APPROVE, actor=moderator, reason=reason)
-    _public_comments_changed(comment)
+    comments_public_changed(comment)
     _author_notify(comment=comment, template="comment_approved", context={})
     return comment
 
@@ -318,7 +318,7 @@ def comment_reject(
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     logged = ": ".join(part for part in [reason.title if reason else "", note] if part)
     _log(comment=comment, step=ModerationStep.REJECT, actor=moderator, reason=logged)
-    _public_comments_changed(comment)
+    comments_public_changed(comment)
     _author_notify(
         comment=comment,
         template="comment_rejected",
@@ -338,7 +338,7 @@ def comment_mark_spam(*, comment: Comment, moderator: Any, note: str = "") -> Co
     comment.save()
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     _log(comment=comment, step=ModerationStep.SPAM, actor=moderator, reason=note)
-    _public_comments_changed(comment)
+    comments_public_changed(comment)
     return comment
 
 
@@ -357,7 +357,7 @@ def comment_edit(*, comment: Comment, moderator: Any, text: str, reason: str = "
     comment.full_clean()
     comment.save()
     _log(comment=comment, step=ModerationStep.EDIT, actor=moderator, reason=reason)
-    _public_comments_changed(comment)
+    comments_public_changed(comment)
     return comment
 
 
@@ -381,7 +381,7 @@ def comment_answer(*, comment: Comment, staff: Any, text: str) -> Comment:
     answer.full_clean()
     answer.save()
     _log(comment=comment, step=ModerationStep.ANSWER, actor=staff)
-    _public_comments_changed(comment)
+    comments_public_changed(comment)
     _author_notify(comment=comment, template="comment_answered", context={"answer": answer})
     return answer
 
@@ -395,7 +395,7 @@ def comment_hide(*, comment: Comment, moderator: Any, reason: str = "") -> Comme
     comment.full_clean()
     comment.save()
     _log(comment=comment, step=ModerationStep.HIDE, actor=moderator, reason=reason)
-    _public_comments_changed(comment)
+    comments_public_changed(comment)
     return comment
 
 
@@ -410,7 +410,7 @@ def comment_restore(*, comment: Comment, moderator: Any, reason: str = "") -> Co
     comment.save()
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=now)
     _log(comment=comment, step=ModerationStep.RESTORE, actor=moderator, reason=reason)
-    _public_comments_changed(comment)
+    comments_public_changed(comment)
     return comment
 
 
@@ -448,7 +448,7 @@ def comment_report(
             actor=None,
             reason=_("%(count)d Meldungen") % {"count": open_reports},
         )
-        _public_comments_changed(comment)
+        comments_public_changed(comment)
     if seen_keys:
         first = seen_keys[0]
         transaction.on_commit(lambda: cache.set(first, True, timeout=DUPLICATE_WINDOW))
@@ -1180,7 +1180,7 @@ def measure_link_delete(*, link: MeasureLink) -> None:
 def _measure_links_changed(link: MeasureLink) -> None:
     """The measure's page lists its linked public comments and counts all linked feedback."""
     if link.comment is not None:
-        _public_comments_changed(link.comment)
+        comments_public_changed(link.comment)
     versions_bump(CONTENT, COMMENTS)
 
 

@@ -43,7 +43,7 @@ from verl_digital.versions import versions_get
 Filler = Callable[[HttpRequest], str]
 
 _fillers: dict[str, Filler] = {}
-# Query parameters that blocks on every page read (the comments' page number).
+# Query parameters read by blocks that appear on every page (the comments' page number).
 _global_params: set[str] = set()
 # Query parameters that make a page this visitor's own (a confirmation after sending).
 _private_params: set[str] = set()
@@ -72,8 +72,8 @@ ENTRY_FORMAT = 2
 
 _recording: ContextVar[_Recording | None] = ContextVar("pagecache_recording", default=None)
 
-# The most recently served pages of this process. A hit still checks the versions in the
-# shared cache, but does not fetch the page itself from there again.
+# The most recently served pages of this process. A hit still checks the page's versions
+# (`verl_digital.versions`), but does not fetch the page itself from the shared cache again.
 LOCAL_ENTRIES = 200
 _local: OrderedDict[str, _Entry] = OrderedDict()
 _local_lock = threading.Lock()
@@ -119,11 +119,6 @@ def _placeholder(name: str, secret: str) -> str:
 def placeholder(name: str) -> str:
     """Letters and digits only, so it fits into attributes and URL path segments."""
     return _placeholder(name, settings.SECRET_KEY)
-
-
-def per_visitor(name: str, make: Callable[[], str]) -> str:
-    """This visitor's value, or its placeholder while a page is rendered for everybody."""
-    return placeholder(name) if _recording.get() is not None else make()
 
 
 def is_shared_render() -> bool:

@@ -89,7 +89,8 @@ def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
     """The approved comments (oldest first, 50 a page), their replies, and the form."""
     request = context["request"]
     content_type = ContentType.objects.get_for_model(target)
-    # Only the digits matter: anything else is the first page, and a key of its own each.
+    # Only digits name a page; anything else is the first page, so junk values do not each
+    # get cached fragments of their own.
     page_number = request.GET.get(PAGE_PARAMETER, "")[:6]
     is_published = getattr(target, "is_published", False)
     return {
