@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test stop lint format check migrations-check install clean messages audit loadtest backup bench bench-large
+.PHONY: run dev test stop lint format check migrations-check install clean messages audit loadtest backup bench bench-large
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,17 +20,16 @@ $(AXE): package.json package-lock.json
 
 install: $(STAMP) $(AXE)
 
+# Production-grade on one machine: gunicorn and the task worker, DEBUG off, plain HTTP on
+# 127.0.0.1 (verl_digital/settings/local.py); `make dev` is runserver with DEBUG for developers.
 run: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py setup_roles
-	$(BIN)/python manage.py load_rejection_reasons
-	$(BIN)/python manage.py load_verl_content
-	$(BIN)/python manage.py setup_inbox
-	$(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) DJANGO_SETTINGS_MODULE=verl_digital.settings.local $(BIN)/python manage.py serve
+
+dev: $(STAMP)
+	PORT=$(PORT) $(BIN)/python manage.py serve --dev
 
 test: $(STAMP) $(AXE)
+	@tests/system-packages.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=verl_digital.settings.test $(BIN)/python manage.py makemigrations --check --dry-run

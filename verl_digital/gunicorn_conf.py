@@ -1,13 +1,21 @@
-"""gunicorn's settings in the production image: `gunicorn -c python:verl_digital.gunicorn_conf`.
+"""gunicorn's settings for production and `make run`: `gunicorn -c python:verl_digital.gunicorn_conf`.
 
 The access log names time, method, path, status, size and duration only: no client address,
 no query string, no referrer, no user agent. No IP address is stored anywhere, not even in
 the container's log.
+
+Sync workers, one request at a time each: with CONN_MAX_AGE each worker keeps exactly one
+database connection, so a server holds WEB_CONCURRENCY connections (plus one for the task
+worker), however many clients arrive at once; the others wait in the listen backlog. Keep
+WEB_CONCURRENCY × web servers well under PostgreSQL's `max_connections` (100 by default).
+
+Before any worker starts, Django's system checks run: a site that misses what it needs
+(the collected static files, a secret key) refuses to start instead of answering 500s.
 """
 
 import os
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+bind = f"{os.environ.get('BIND_ADDRESS', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 # TLS ends at the reverse proxy in front; it sets X-Forwarded-Proto.
 forwarded_allow_ips = "*"
@@ -20,3 +28,19 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 timeout = 30
 graceful_timeout = 30
+# Many clients at once wait here for a free worker instead of being refused.
+backlog = 2048
+
+
+def on_starting(server: object) -> None:
+    """Run Django's system checks in the master; an error stops gunicorn (exit status 1)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verl_digital.settings.prod")
+    import django
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    django.setup()
+    try:
+        call_command("check")
+    except SystemCheckError as error:
+        raise RuntimeError(f"the site refuses to start:\n{error}") from None

@@ -18,7 +18,9 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Links in mails point here; on one machine it follows the port the site is served on.
+PORT = env.int("PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # A less guessable admin path keeps drive-by login attempts away from staff sign-in.
@@ -260,6 +262,9 @@ STORAGES = {
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# Where `make run` and `make dev` write the mails they send when no SMTP server is set.
+EMAIL_FILE_PATH = BASE_DIR / ".data" / "mail"
+FILE_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")

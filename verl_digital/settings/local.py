@@ -1,0 +1,47 @@
+"""`make run`: the production settings on one machine, serving plain HTTP on 127.0.0.1.
+
+Only what needs TLS differs from production: no HTTPS redirect, no HSTS, and cookies without
+`Secure` (so without the `__Host-` prefix), which browsers and plain HTTP clients would
+otherwise never send back over http://. The secret key is generated on the first start and
+kept in `.data/secret_key`; mail goes to files in `.data/mail/` unless EMAIL_HOST is set.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def _kept_secret_key(path: Path) -> str:
+    """The key in `path`, written there (readable by its owner only) on the first call."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    # Several processes may start at once: O_EXCL lets exactly one of them write the key.
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+# Before the production settings load, since they refuse to load without a key.
+if not os.environ.get("SECRET_KEY"):
+    os.environ["SECRET_KEY"] = _kept_secret_key(BASE_DIR / ".data" / "secret_key")
+
+from .prod import *  # noqa: E402, F403
+from .prod import FILE_EMAIL_BACKEND, env  # noqa: E402
+
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SECURE_HSTS_PRELOAD = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
+# The check for HSTS and secure cookies is about TLS, which this setup leaves out on purpose.
+SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
+
+if not env.str("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=FILE_EMAIL_BACKEND)
