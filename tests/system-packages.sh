@@ -9,7 +9,7 @@ command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-i
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v xgettext >/dev/null || missing+=(gettext)
 [ ${#missing[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" -ne 0 ]; then
+if [ "$EUID" -ne 0 ]; then
   echo "make test needs Debian packages: ${missing[*]} — install them with: sudo apt-get install ${missing[*]}" >&2
   exit 1
 fi
