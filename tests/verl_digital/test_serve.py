@@ -15,12 +15,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from feedback.models import Comment
 from strategy.models import Page
+from tests.feedback.factories import PASSWORD, UserFactory
 from tests.feedback.test_commands_inbox import _database_url
 from tests.servers import free_port, wait_for_port
 from tests.verl_digital.test_scale_out import Browser
@@ -132,6 +135,29 @@ def test_twenty_citizens_at_once_get_no_server_error_and_nothing_is_lost(served)
     assert set(stored.values()) == {1}
     # One connection per gunicorn worker and one for the task worker, however many clients.
     assert busiest <= WORKERS + 1
+
+
+def test_staff_sign_in_over_plain_http_and_are_asked_for_a_second_factor(served):
+    """The session and CSRF cookies come back over http://127.0.0.1 (no `Secure`, no
+    `__Host-`), and production's rule holds: no admin without a second factor."""
+    # Hashed as production hashes (the suite's own settings use a fast hasher).
+    staff = UserFactory(is_staff=True, email="moderation@example.org")
+    staff.password = PBKDF2PasswordHasher().encode(PASSWORD, "fixedsalt1234567")
+    staff.save(update_fields=["password"])
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    browser = Browser()
+    status, _html = browser.request(
+        f"{served}/konto/login/",
+        {
+            "csrfmiddlewaretoken": browser.form_token(f"{served}/konto/login/"),
+            "login": staff.email,
+            "password": PASSWORD,
+        },
+    )
+    assert status == 302
+    assert "sessionid" in browser.cookies
+    status, _html = browser.request(f"{served}/admin/")
+    assert status == 302
 
 
 def test_the_secret_key_is_made_once_and_kept_private(tmp_path):

@@ -45,3 +45,6 @@ SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "se
 
 if not env.str("EMAIL_HOST", default=""):
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=FILE_EMAIL_BACKEND)
+
+# Passkeys need a secure context; browsers grant one to http://127.0.0.1, allauth must too.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
