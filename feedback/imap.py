@@ -3,24 +3,33 @@
 Order matters for never losing or doubling a message: a message is stored (committed)
 first and marked as processed on the server only afterwards. A crash in between leaves it
 unmarked; the next poll fetches it again and `message_ingest` recognises the duplicate.
+A message whose ingest fails unexpectedly is left unmarked the same way, and the poll goes
+on with the next one: one broken message must not hold up everyone else's.
 """
 
 from __future__ import annotations
 
 import contextlib
 import imaplib
+import logging
 import ssl
 from collections.abc import Callable
 
 from django.conf import settings
-from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
+from django.db import InterfaceError, OperationalError
+from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
 from imap_tools.errors import ImapToolsError, MailboxFetchError, MailboxFlagError
 from imap_tools.utils import check_command_status
 
+from feedback.inbound import message_ids
 from feedback.services import IngestOutcome, IngestResult, message_ingest
+
+logger = logging.getLogger(__name__)
 
 # What can go wrong talking to the server: network, TLS, protocol or a refused command.
 IMAP_ERRORS = (OSError, imaplib.IMAP4.error, ImapToolsError)
+# The database is away: every further message would fail the same way, so the poll stops.
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def imap_connect() -> BaseMailBox:
@@ -69,11 +78,24 @@ def _mark(box: BaseMailBox, uid: str, result: IngestResult) -> None:
         _add_keyword(box, uid, settings.IMAP_PROCESSED_FLAG)
 
 
-def mailbox_poll(*, dry_run: bool, on_result: Callable[[str, IngestResult], None]) -> None:
+def _identity(head: MailMessage) -> str:
+    """UID and Message-ID: enough to find the message on the server, nothing of its content."""
+    ids = message_ids(" ".join(str(value) for value in head.headers.get("message-id", ())))
+    return f"uid {head.uid}" + (f", Message-ID <{ids[0]}>" if ids else "")
+
+
+def mailbox_poll(
+    *,
+    dry_run: bool,
+    on_result: Callable[[str, IngestResult], None],
+    on_failure: Callable[[str], None],
+) -> None:
     """Ingest every message not yet marked, oldest first; mark each after it is stored.
 
     Rejected messages get their own keyword and stay where they are for a person to look at.
-    With `dry_run` nothing is stored and nothing is marked. Raises one of `IMAP_ERRORS`.
+    A message whose ingest raises is logged (by UID and Message-ID), reported to `on_failure`
+    and left unmarked for the next poll. With `dry_run` nothing is stored and nothing is
+    marked. Raises one of `IMAP_ERRORS`, or of `DATABASE_DOWN`.
     """
     box = imap_connect()
     try:
@@ -92,7 +114,22 @@ def mailbox_poll(*, dry_run: bool, on_result: Callable[[str, IngestResult], None
                 raw = _fetch_raw(box, head.uid)
                 if raw is None:
                     continue
-                result = message_ingest(raw=raw, dry_run=dry_run)
+                try:
+                    result = message_ingest(raw=raw, dry_run=dry_run)
+                except DATABASE_DOWN:
+                    raise
+                except Exception as error:  # a bug, or storage refusing an attachment
+                    # Named by its identity only: content and sender are personal data,
+                    # which the retention rules delete from the database but not from logs.
+                    logger.error(
+                        "%s %s: not stored (%s), left on the server for the next poll",
+                        settings.IMAP_FOLDER,
+                        _identity(head),
+                        type(error).__name__,
+                        exc_info=True,
+                    )
+                    on_failure(label)
+                    continue
             on_result(label, result)
             if not dry_run:
                 _mark(box, head.uid, result)

@@ -12,6 +12,7 @@ from feedback.services import IngestOutcome, IngestResult
 # sysexits.h: a mail server that pipes into `ingest_email` bounces on EX_DATAERR and
 # retries later on EX_TEMPFAIL.
 EX_DATAERR = 65
+EX_SOFTWARE = 70
 EX_TEMPFAIL = 75
 
 
@@ -21,6 +22,7 @@ class IngestReport:
         self.verbosity = verbosity
         self.dry_run = dry_run
         self.counts: Counter[IngestOutcome] = Counter()
+        self.failed = 0
 
     def add(self, label: str, result: IngestResult) -> None:
         self.counts[result.outcome] += 1
@@ -32,16 +34,30 @@ class IngestReport:
             detail = ", ".join(part for part in (reference, result.reason) if part)
             self.command.stdout.write(f"{result.outcome} {label}: {one_line(detail)}")
 
+    def fail(self, label: str) -> None:
+        """A message that could not be processed; the error is logged where it arose."""
+        self.failed += 1
+        if self.verbosity >= 2:
+            self.command.stdout.write(f"failed {one_line(label)}: see the log")
+
     def finish(self) -> None:
-        """Print the summary; fail with EX_DATAERR when any message was rejected."""
+        """Print the summary; fail with EX_SOFTWARE when any message failed unexpectedly,
+        else with EX_DATAERR when any was rejected."""
+        rejected = self.counts[IngestOutcome.REJECTED]
         if self.verbosity >= 1:
             prefix = "Dry run, nothing kept: " if self.dry_run else ""
+            failed = f", {self.failed} failed" if self.failed else ""
             self.command.stdout.write(
                 f"{prefix}{self.counts[IngestOutcome.STORED]} stored, "
                 f"{self.counts[IngestOutcome.DUPLICATE]} duplicate, "
                 f"{self.counts[IngestOutcome.AUTO_REPLY]} auto-reply or bounce, "
-                f"{self.counts[IngestOutcome.REJECTED]} rejected."
+                f"{rejected} rejected{failed}."
             )
-        rejected = self.counts[IngestOutcome.REJECTED]
+        if self.failed:
+            raise CommandError(
+                f"{self.failed} message(s) failed (see the log) and are tried again on the "
+                "next poll" + (f"; {rejected} message(s) rejected" if rejected else ""),
+                returncode=EX_SOFTWARE,
+            )
         if rejected:
             raise CommandError(f"{rejected} message(s) rejected", returncode=EX_DATAERR)

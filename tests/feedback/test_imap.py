@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from feedback import imap
+from feedback.management.commands import fetch_email
 from feedback.models import Conversation, Message
 from tests.feedback import mailcorpus
 
@@ -162,3 +163,152 @@ def test_loop_reports_a_server_outage_and_fetches_on_the_next_poll(
     assert Conversation.objects.get().subject == "Während der Störung geschickt"
     [error] = [line for line in output.splitlines() if line.startswith("IMAP server")]
     assert f":{settings.IMAP_PORT}" not in error  # the outage, not the later success
+
+
+@pytest.fixture
+def full_media_volume(settings, tmp_path):
+    """Attachments go to a real folder in which saving fails with an OSError, as on a full or
+    misconfigured media volume: a file sits where their folder belongs (root cannot write
+    there either). Deleting the returned path repairs it."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    blocker = tmp_path / "inbox"
+    blocker.write_text("")
+    return blocker
+
+
+def with_attachment(subject: str) -> bytes:
+    return mailcorpus.build(
+        subject=subject, attachments=[("foto.png", "image/png", mailcorpus.png_bytes())]
+    )
+
+
+def test_a_message_that_cannot_be_stored_stays_for_the_next_poll_the_others_are_stored(
+    imap_account, full_media_volume
+):
+    imap_account.append(with_attachment("Mit Foto"))
+    imap_account.append(mailcorpus.build(subject="Danach eingegangen"))
+    imap_account.append(mailcorpus.build(subject="Zuletzt eingegangen"))
+
+    with pytest.raises(CommandError) as failure:
+        fetch()
+    assert failure.value.returncode == 70  # EX_SOFTWARE: cron notices, and it is no outage
+    assert sorted(Conversation.objects.values_list("subject", flat=True)) == [
+        "Danach eingegangen",
+        "Zuletzt eingegangen",
+    ]
+    assert [PROCESSED in flags for flags in imap_account.flags()] == [False, True, True]
+    assert all(REJECTED not in flags for flags in imap_account.flags())
+
+    full_media_volume.unlink()  # the volume is repaired
+    assert "1 stored, 0 duplicate, 0 auto-reply or bounce, 0 rejected." in fetch()
+    stored = Message.objects.get(subject="Mit Foto")
+    assert [a.filename for a in stored.attachments.all()] == ["foto.png"]
+    assert all(PROCESSED in flags for flags in imap_account.flags())
+
+
+def test_a_failing_message_is_logged_by_uid_and_message_id_only(
+    imap_account, full_media_volume, caplog
+):
+    # What the log says about a citizen's mail is part of what the site stores about them.
+    imap_account.append(
+        mailcorpus.build(
+            subject="Meine Steuernummer",
+            sender="Erika Mustermann <erika@example.org>",
+            message_id="<steuer-1@mail.example.org>",
+            attachments=[("foto.png", "image/png", mailcorpus.png_bytes())],
+        )
+    )
+    with pytest.raises(CommandError):
+        fetch()
+    [record] = [r for r in caplog.records if r.name == "feedback.imap"]
+    logged = record.getMessage()
+    assert "uid 1" in logged
+    assert "<steuer-1@mail.example.org>" in logged
+    for private in ("erika", "Mustermann", "Steuernummer", "foto.png"):
+        assert private not in logged
+
+
+def never_sleep_twice(monkeypatch, between_polls=lambda: None) -> list[int]:
+    """Replace the loop's sleep: run `between_polls` after the first poll, stop after the
+    second; the returned list collects the waits."""
+    sleeps: list[int] = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            raise KeyboardInterrupt
+        between_polls()
+
+    monkeypatch.setattr("feedback.management.commands.fetch_email.time.sleep", sleep)
+    monkeypatch.setattr(
+        "feedback.management.commands.fetch_email.close_old_connections", lambda: None
+    )
+    return sleeps
+
+
+def test_loop_goes_on_after_a_message_fails_unexpectedly(imap_account, monkeypatch):
+    # Not an OSError: the kind of error that used to end the loop for good.
+    real_ingest = imap.message_ingest
+
+    def ingest(*, raw, dry_run=False):
+        if b"<kaputt@mail.example.org>" in raw:
+            raise ValueError("a bug in the ingest")
+        return real_ingest(raw=raw, dry_run=dry_run)
+
+    monkeypatch.setattr(imap, "message_ingest", ingest)
+    imap_account.append(mailcorpus.build(message_id="<kaputt@mail.example.org>"))
+    imap_account.append(mailcorpus.build(subject="Gleich danach"))
+    sleeps = never_sleep_twice(
+        monkeypatch,
+        lambda: imap_account.append(mailcorpus.build(subject="Beim zweiten Abruf")),
+    )
+
+    fetch("--loop", "60", verbosity=0)
+    assert sleeps == [60, 60]
+    assert sorted(Conversation.objects.values_list("subject", flat=True)) == [
+        "Beim zweiten Abruf",
+        "Gleich danach",
+    ]
+    assert [PROCESSED in flags for flags in imap_account.flags()] == [False, True, True]
+
+
+def test_loop_goes_on_after_a_whole_poll_fails_unexpectedly(imap_account, monkeypatch):
+    imap_account.append(mailcorpus.build(subject="Beim zweiten Abruf"))
+    real_poll = fetch_email.mailbox_poll
+    polls = []
+
+    def poll(**kwargs):
+        polls.append(1)
+        if len(polls) == 1:
+            raise RuntimeError("something no one thought of")
+        real_poll(**kwargs)
+
+    monkeypatch.setattr(fetch_email, "mailbox_poll", poll)
+    sleeps = never_sleep_twice(monkeypatch)
+    fetch("--loop", "60", verbosity=0)
+    assert sleeps == [60, 60]
+    assert Conversation.objects.get().subject == "Beim zweiten Abruf"
+
+
+def test_without_loop_an_unexpected_error_fails_the_command(imap_account, monkeypatch):
+    def poll(**kwargs):
+        raise RuntimeError("something no one thought of")
+
+    monkeypatch.setattr(fetch_email, "mailbox_poll", poll)
+    with pytest.raises(RuntimeError):
+        fetch()
+
+
+def test_loop_without_a_mailbox_waits_instead_of_exiting(settings, monkeypatch):
+    # A container started without IMAP_* must not be restarted over and over.
+    settings.IMAP_HOST = ""
+    sleeps = never_sleep_twice(monkeypatch)
+    output = fetch("--loop", "60", verbosity=1)
+    assert sleeps == [60, 60]
+    assert output.count("No mailbox configured") == 1
