@@ -1,4 +1,5 @@
-"""django-allauth wired into the site: its mails go through the background worker too."""
+"""django-allauth wired into the site: its mails go through the background worker too, marked
+as automatic like all the site's mails."""
 
 from __future__ import annotations
 
@@ -13,17 +14,16 @@ from allauth.mfa.webauthn import forms as webauthn_forms
 from django import forms
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from feedback.mail import rendered_email_queue
 from feedback.ratelimit import client_fingerprint
 from feedback.secretbox import secret_decrypt, secret_encrypt
 from feedback.services import account_consent_record
-from feedback.tasks import send_email
 
 
 class MFAAdapter(DefaultMFAAdapter):
@@ -68,15 +68,12 @@ class AccountAdapter(DefaultAccountAdapter):
                     **context,
                 },
             )
-        transaction.on_commit(
-            lambda: send_email.enqueue(
-                subject=message.subject,
-                body=message.body,
-                to=list(message.to),
-                from_email=message.from_email,
-                headers=dict(message.extra_headers),
-            ),
-            robust=True,
+        rendered_email_queue(
+            subject=message.subject,
+            body=message.body,
+            to=list(message.to),
+            from_email=message.from_email,
+            headers=dict(message.extra_headers),
         )
 
 

@@ -11,6 +11,10 @@ from django.utils.translation import override
 
 from feedback.tasks import send_email
 
+# RFC 3834: auto-responders (out-of-office replies, mailing-list bots) do not answer a mail
+# marked so, which keeps a receipt and an absence notice from mailing each other in a loop.
+AUTO_SUBMITTED = {"Auto-Submitted": "auto-generated"}
+
 
 def email_queue(
     *,
@@ -20,27 +24,55 @@ def email_queue(
     headers: dict[str, str] | None = None,
     reply_to: list[str] | None = None,
     from_email: str | None = None,
+    automatic: bool = True,
 ) -> None:
     """Render `feedback/email/<template>_subject.txt` and `…_body.txt`; send after commit.
 
-    Queued with `transaction.on_commit`, so a rolled-back write sends nothing and no request
-    waits on SMTP. Mails are German also when the visitor used the English pages: staff answer
-    in German, and one conversation should not change its language halfway.
+    Mails are German also when the visitor used the English pages: staff answer in German,
+    and one conversation should not change its language halfway. `automatic` as in
+    `rendered_email_queue`.
     """
-    recipients = [to] if isinstance(to, str) else list(to)
     with override(settings.LANGUAGE_CODE):
         subject = " ".join(
             render_to_string(f"feedback/email/{template}_subject.txt", context).split()
         )
         body = render_to_string(f"feedback/email/{template}_body.txt", context)
+    rendered_email_queue(
+        subject=subject,
+        body=body,
+        to=[to] if isinstance(to, str) else list(to),
+        from_email=from_email,
+        reply_to=reply_to,
+        headers=headers,
+        automatic=automatic,
+    )
+
+
+def rendered_email_queue(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    from_email: str | None = None,
+    reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+    automatic: bool = True,
+) -> None:
+    """Queue a mail for the background worker; every mail of the site goes through here.
+
+    Queued with `transaction.on_commit`, so a rolled-back write sends nothing and no request
+    waits on SMTP. A mail is marked `Auto-Submitted: auto-generated` unless `automatic` is
+    False, which only a mail a person wrote is: a staff member's answer to a citizen.
+    """
+    headers = {**(headers or {}), **(AUTO_SUBMITTED if automatic else {})}
     transaction.on_commit(
         lambda: send_email.enqueue(
             subject=subject,
             body=body,
-            to=recipients,
+            to=to,
             from_email=from_email,
             reply_to=reply_to,
-            headers=headers or {},
+            headers=headers,
         ),
         robust=True,
     )

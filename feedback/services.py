@@ -1101,6 +1101,8 @@ def conversation_answer(*, conversation: Conversation, author: Any, text: str) -
             context={"subject": subject, "text": text, "reference": conversation.reference},
             headers=headers,
             reply_to=[settings.CDO_EMAIL],
+            # Written by a person: an absence notice in reply is welcome here.
+            automatic=False,
         )
     return message
 
