@@ -86,3 +86,11 @@ messages: $(STAMP)
 
 clean: stop
 	rm -rf $(VENV) .data staticfiles node_modules
+
+# The first administrator (README, "First sign-in"): asks for e-mail, name and password; the
+# address counts as verified and the account joins Moderation. Running it again for the same
+# address changes nothing. `manage.py create_admin --help` for the non-interactive form.
+.PHONY: admin
+admin: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py create_admin

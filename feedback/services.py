@@ -17,6 +17,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
@@ -592,6 +593,63 @@ def account_delete(*, user: Any) -> int:
     ConfirmedAddress.objects.filter(email__in=addresses).delete()
     user.delete()
     return count
+
+
+def account_by_email(email: str) -> Any:
+    """The account an address belongs to (as its user's e-mail or an allauth address)."""
+    email = normalize_email(email)
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is None:
+        address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+        user = address.user if address else None
+    return user
+
+
+def _free_username(email: str) -> str:
+    """A user name from the address's local part (it is the public name of one's comments,
+    so not the whole address); numbered when taken."""
+    base = re.sub(r"[^\w.+-]", "", email.partition("@")[0])[:140] or "admin"
+    users = get_user_model().objects.filter(username__istartswith=base)
+    taken = {name.casefold() for name in users.values_list("username", flat=True)}
+    username, number = base, 1
+    while username.casefold() in taken:
+        number += 1
+        username = f"{base}-{number}"
+    return username
+
+
+@transaction.atomic
+def superuser_create(
+    *,
+    email: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    username: str = "",
+) -> tuple[Any, bool]:
+    """A superuser who can sign in at once; (the account, whether it was created).
+
+    Sign-in is by e-mail only and needs a verified address, so the address becomes the
+    account's primary, verified allauth address; membership in Moderation brings the
+    moderators' mails. An address that has an account already changes nothing. With
+    `password` None the password is unusable until set through "Passwort vergessen?".
+    The group Moderation must exist (`manage.py setup_roles`).
+    """
+    email = normalize_email(email)
+    existing = account_by_email(email)
+    if existing is not None:
+        return existing, False
+    moderation = Group.objects.get(name=MODERATION)
+    user = get_user_model().objects.create_superuser(
+        username=username or _free_username(email),
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    user.groups.add(moderation)
+    return user, True
 
 
 # --- Moderator digest -----------------------------------------------------------------------
