@@ -90,7 +90,11 @@ clean: stop
 # The first administrator (README, "First sign-in"): asks for e-mail, name and password; the
 # address counts as verified and the account joins Moderation. Running it again for the same
 # address changes nothing. `manage.py create_admin --help` for the non-interactive form.
+# Same settings as `make run`; it may come first: the checks it skips are about serving pages
+# (collected static files), which `make run` does itself.
 .PHONY: admin
 admin: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py create_admin
+	PORT=$(PORT) DJANGO_SETTINGS_MODULE=verl_digital.settings.local \
+		$(BIN)/python manage.py migrate --noinput --skip-checks
+	PORT=$(PORT) DJANGO_SETTINGS_MODULE=verl_digital.settings.local \
+		$(BIN)/python manage.py create_admin --skip-checks
