@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run dev test stop lint format check migrations-check install clean messages audit loadtest backup bench bench-large
+.PHONY: run dev admin test stop lint format check migrations-check install clean messages audit loadtest backup bench bench-large
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -90,11 +90,9 @@ clean: stop
 # The first administrator (README, "First sign-in"): asks for e-mail, name and password; the
 # address counts as verified and the account joins Moderation. Running it again for the same
 # address changes nothing. `manage.py create_admin --help` for the non-interactive form.
-# Same settings as `make run`; it may come first: the checks it skips are about serving pages
-# (collected static files), which `make run` does itself.
-.PHONY: admin
+# Same settings as `make run`, and it may come before it.
 admin: $(STAMP)
 	PORT=$(PORT) DJANGO_SETTINGS_MODULE=verl_digital.settings.local \
-		$(BIN)/python manage.py migrate --noinput --skip-checks
+		$(BIN)/python manage.py migrate --noinput
 	PORT=$(PORT) DJANGO_SETTINGS_MODULE=verl_digital.settings.local \
-		$(BIN)/python manage.py create_admin --skip-checks
+		$(BIN)/python manage.py create_admin

@@ -1,7 +1,8 @@
 """System checks that stop a misconfigured site before it serves anybody.
 
-gunicorn runs every check when it starts (verl_digital/gunicorn_conf.py), so an error here
-keeps production from starting at all, instead of answering each request with a 500.
+They are deployment checks: gunicorn runs them when it starts (verl_digital/gunicorn_conf.py),
+so an error here keeps the site from serving at all instead of answering each request with a
+500, while management commands (migrate, create_admin) still run before collectstatic.
 """
 
 from typing import Any
@@ -12,7 +13,7 @@ from django.core.checks import CheckMessage, Error, register
 from django.core.files.storage import storages
 
 
-@register()
+@register(deploy=True)
 def static_files_collected(**kwargs: Any) -> list[CheckMessage]:
     """With DEBUG off every page links its stylesheet through the manifest of collected
     static files; without the manifest each of those pages would fail."""

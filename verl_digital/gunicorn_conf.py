@@ -9,7 +9,7 @@ database connection, so a server holds WEB_CONCURRENCY connections (plus one for
 worker), however many clients arrive at once; the others wait in the listen backlog. Keep
 WEB_CONCURRENCY × web servers well under PostgreSQL's `max_connections` (100 by default).
 
-Before any worker starts, Django's system checks run: a site that misses what it needs
+Before any worker starts, Django's system checks run, with the deployment checks: a site that misses what it needs
 (the collected static files, a secret key) refuses to start instead of answering 500s.
 """
 
@@ -33,7 +33,8 @@ backlog = 2048
 
 
 def on_starting(server: object) -> None:
-    """Run Django's system checks in the master; an error stops gunicorn (exit status 1)."""
+    """Run Django's system checks, deployment checks included, in the master; an error (not
+    a warning) stops gunicorn with exit status 1."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verl_digital.settings.prod")
     import django
     from django.core.management import call_command
@@ -41,6 +42,6 @@ def on_starting(server: object) -> None:
 
     django.setup()
     try:
-        call_command("check")
+        call_command("check", deploy=True)
     except SystemCheckError as error:
         raise RuntimeError(f"the site refuses to start:\n{error}") from None

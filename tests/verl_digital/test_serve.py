@@ -121,7 +121,7 @@ def test_twenty_citizens_at_once_get_no_server_error_and_nothing_is_lost(served)
         while any(thread.is_alive() for thread in threads):
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                "WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
                 [connection.settings_dict["NAME"]],
             )
             busiest = max(busiest, cursor.fetchone()[0])

@@ -66,7 +66,7 @@ def test_check_deploy_passes_with_documented_production_settings(collected_stati
 
 
 def test_production_without_collected_static_files_names_collectstatic(tmp_path):
-    result = manage("check", **PRODUCTION_ENV, STATIC_ROOT=str(tmp_path))
+    result = manage("check", "--deploy", **PRODUCTION_ENV, STATIC_ROOT=str(tmp_path))
     assert result.returncode != 0
     assert "verl_digital.E001" in result.stderr
     assert "collectstatic" in result.stderr
