@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from strategy.base import TransitionNotAllowed, transition_check, validated_save
 from strategy.models import Measure, MeasureStatus, SeedRecord
 from strategy.signals import measure_status_changed
 from strategy.verl_content import SeedItem
@@ -64,11 +64,6 @@ def _content_type(model: type[models.Model]) -> ContentType:
     return ContentType.objects.get_or_create(app_label=opts.app_label, model=opts.model_name)[0]
 
 
-def _save(obj: models.Model) -> None:
-    obj.full_clean()
-    obj.save()
-
-
 def content_changed() -> None:
     """Every cached public page is rebuilt once the current transaction commits.
 
@@ -95,14 +90,14 @@ def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedRep
                     report.kept.append(item.key)  # made by an editor before the first load
                     continue
                 obj = item.model(**_resolve_lookup(item.model, item.lookup), **item.values)
-                _save(obj)
+                validated_save(obj)
                 record = SeedRecord(
                     key=item.key,
                     content_type=_content_type(item.model),
                     object_id=obj.pk,
                     checksum=wanted,
                 )
-                _save(record)
+                validated_save(record)
                 report.created.append(item.key)
                 continue
 
@@ -115,9 +110,9 @@ def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedRep
                 continue
             for name, value in item.values.items():
                 setattr(obj, name, value)
-            _save(obj)
+            validated_save(obj)
             record.checksum = wanted
-            _save(record)
+            validated_save(record)
             report.updated.append(item.key)
         if dry_run:
             transaction.set_rollback(True)
@@ -130,15 +125,16 @@ def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedRep
 
 
 def measure_status_check(*, measure: Measure, status: str) -> None:
-    """Raise a ValidationError unless the measure may move from its status to `status`."""
+    """Raise TransitionNotAllowed unless the measure may move from its status to `status`."""
     if status not in MeasureStatus.values:
-        raise ValidationError(_("Unbekannter Umsetzungsstand."), code="invalid_status")
-    if status not in Measure.TRANSITIONS[MeasureStatus(measure.progress)]:
-        raise ValidationError(
-            _("Eine Maßnahme im Stand „%(current)s“ kann nicht auf „%(new)s“ gesetzt werden.")
-            % {"current": measure.get_progress_display(), "new": MeasureStatus(status).label},
-            code="invalid_transition",
-        )
+        raise TransitionNotAllowed(_("Unbekannter Umsetzungsstand."), code="invalid_status")
+    transition_check(
+        transitions=Measure.TRANSITIONS,
+        current=measure.progress,
+        new=status,
+        message=_("Eine Maßnahme im Stand „%(current)s“ kann nicht auf „%(new)s“ gesetzt werden.")
+        % {"current": measure.get_progress_display(), "new": MeasureStatus(status).label},
+    )
 
 
 def measure_set_status(*, measure: Measure, status: str, changed_by: Any = None) -> Measure:
@@ -161,8 +157,7 @@ def measure_set_status(*, measure: Measure, status: str, changed_by: Any = None)
             "old": MeasureStatus(old_status).label,
             "new": MeasureStatus(status).label,
         }
-        current.full_clean()
-        current.save()
+        validated_save(current)
         content_changed()
         # robust: the change is committed; a failing listener is logged, not shown as an error.
         transaction.on_commit(
