@@ -34,4 +34,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "verl_digital.views.bad_request"
 handler500 = "verl_digital.views.server_error"

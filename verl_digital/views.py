@@ -26,6 +26,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The German 400 page, rendered without touching the request's data.
+
+    Django's own handler checks the CSRF token again, which reads the body again: a body
+    that could not be decoded the first time would then fail the error page itself (500).
+    """
+    return HttpResponse(render_to_string("400.html"), status=400)
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     """The German 500 page, or a 503 maintenance page when the database is unreachable.
