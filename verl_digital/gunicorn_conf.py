@@ -2,7 +2,9 @@
 
 The access log names time, method, path, status, size and duration only: no client address,
 no query string, no referrer, no user agent. No IP address is stored anywhere, not even in
-the container's log.
+the container's log: `PrivateLogger` also takes the address out of gunicorn's own error
+lines ("Invalid request from ip=…"), and escapes control characters in every line, so a
+request path with an encoded line break or terminal escape cannot forge a log line.
 
 Sync workers, one request at a time each: with CONN_MAX_AGE each worker keeps exactly one
 database connection, so a server holds WEB_CONCURRENCY connections (plus one for the task
@@ -13,7 +15,12 @@ Before any worker starts, Django's system checks run, with the deployment checks
 (the collected static files, a secret key) refuses to start instead of answering 500s.
 """
 
+import logging
 import os
+import re
+import unicodedata
+
+from gunicorn.glogging import Logger
 
 bind = f"{os.environ.get('BIND_ADDRESS', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
@@ -28,6 +35,7 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 timeout = 30
 graceful_timeout = 30
+logger_class = "verl_digital.gunicorn_conf.PrivateLogger"
 # Many clients at once wait here for a free worker instead of being refused.
 backlog = 2048
 
@@ -45,3 +53,34 @@ def on_starting(server: object) -> None:
         call_command("check", deploy=True)
     except SystemCheckError as error:
         raise RuntimeError(f"the site refuses to start:\n{error}") from None
+
+
+# gunicorn writes "Invalid request from ip={ip}: {error}"; an address never holds ": ".
+_CLIENT_ADDRESS = re.compile(r" from ip=.*?(?=: )")
+
+
+def _escaped(text: str) -> str:
+    """`text` with control and other non-printing characters written as escapes."""
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char).startswith("C")
+        else char
+        for char in text
+    )
+
+
+class _PrivateLines(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = _escaped(_CLIENT_ADDRESS.sub("", record.getMessage()))
+        record.args = ()
+        return True
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger, with every line (access and error log) passed through
+    `_PrivateLines`: no client address, no raw control characters."""
+
+    def setup(self, cfg: object) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            log.addFilter(_PrivateLines())
