@@ -1,8 +1,9 @@
 from allauth.account.decorators import secure_admin_login
+from captcha.urls import urlpatterns as captcha_urls
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from verl_digital import views
@@ -16,11 +17,19 @@ admin.site.site_url = "/"
 admin.site.login = secure_admin_login(admin.site.login)
 
 # Outside the language prefix: machines (health check), staff (the admin stays German) and
-# the captcha images, which need no language.
+# the captcha's names.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("captcha/", include("captcha.urls")),
+    # django-simple-captcha's widget insists that its URL names exist, but the text captcha
+    # shows no image, sound or refresh button, and the library's refresh view would store a
+    # new question for every anonymous GET: under these names there is nothing.
+    path(
+        "captcha/",
+        include(
+            [re_path(p.pattern.regex.pattern, views.not_offered, name=p.name) for p in captcha_urls]
+        ),
+    ),
 ]
 
 # The public site: German at the root, English under /en/ with the same (German) paths.

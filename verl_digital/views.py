@@ -1,7 +1,7 @@
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -24,6 +24,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         connection.close_if_unusable_or_obsolete()
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def not_offered(request: HttpRequest, **kwargs: str) -> HttpResponse:
+    """A URL that exists only so that a library can build it; nothing is served there."""
+    raise Http404
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
