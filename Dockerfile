@@ -29,6 +29,7 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
 
 USER verl
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
+# /healthz under the first name of ALLOWED_HOSTS: Django answers 400 to a Host it does not serve.
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import os, urllib.request as r; host = os.environ.get('ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('*.') or 'localhost'; r.urlopen(r.Request(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', headers={'Host': host}), timeout=4)"
 # Port, workers (WEB_CONCURRENCY) and an access log without client addresses: see the module.
 CMD ["gunicorn", "--config", "python:verl_digital.gunicorn_conf", "verl_digital.wsgi:application"]
