@@ -38,6 +38,9 @@ graceful_timeout = 30
 logger_class = "verl_digital.gunicorn_conf.PrivateLogger"
 # Many clients at once wait here for a free worker instead of being refused.
 backlog = 2048
+# No control socket (gunicornc): nothing here uses it, and in the image it would be created
+# under $HOME, /app, which the unprivileged user cannot write to.
+control_socket_disable = True
 
 
 def on_starting(server: object) -> None:
