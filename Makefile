@@ -54,6 +54,12 @@ audit: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[audit]"
 	$(BIN)/python .ci/audit.py
 
+# The production image and the compose stack, run for real (deploy/stack_test.py; as root:
+# installs and starts Docker when missing). Not part of `test`; .ci/run calls it.
+.PHONY: stack-test
+stack-test:
+	$(PYTHON) deploy/stack_test.py $(STACK_TEST_ARGS)
+
 # 2,000 comments and 500 contact messages from 50 clients against gunicorn; not part of `test`.
 loadtest: $(STAMP)
 	$(BIN)/python bench/load.py $(LOADTEST_ARGS)
