@@ -1,10 +1,21 @@
 """Helpers for tests that start real servers (Redis, gunicorn) on free local ports."""
 
+import os
 import socket
 import subprocess
 import time
 
 import pytest
+
+
+def server_env(**env: str) -> dict[str, str]:
+    """This process's environment for a server it starts, plus `env`.
+
+    Without what only a test process sets: the browser tests allow Django's synchronous ORM
+    inside Playwright's event loop, which a deployment check rightly refuses.
+    """
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**inherited, **env}
 
 
 def free_port() -> int:

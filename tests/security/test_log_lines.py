@@ -5,7 +5,6 @@ an encoded line break and terminal escape wrote a fake access-log line and a col
 The real gunicorn, with the production configuration, gets both requests here.
 """
 
-import os
 import socket
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.feedback.test_commands_inbox import _database_url
-from tests.servers import free_port, wait_for_port
+from tests.servers import free_port, server_env, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "python:verl_digital.gunicorn_conf"]
@@ -34,16 +33,15 @@ def send(port: int, raw: bytes) -> None:
 def test_no_client_address_and_no_raw_control_characters_in_any_log_line(tmp_path):
     port = free_port()
     log = tmp_path / "gunicorn.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.verl_digital.scale_out_settings",
-        "DATABASE_URL": _database_url(),
-        "BENCH_DATABASE_NAME": connection.settings_dict["NAME"],
-        "SECRET_KEY": settings.SECRET_KEY,
-        "BIND_ADDRESS": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "1",
-    }
+    env = server_env(
+        DJANGO_SETTINGS_MODULE="tests.verl_digital.scale_out_settings",
+        DATABASE_URL=_database_url(),
+        BENCH_DATABASE_NAME=connection.settings_dict["NAME"],
+        SECRET_KEY=settings.SECRET_KEY,
+        BIND_ADDRESS="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+    )
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603
             [*GUNICORN, "verl_digital.wsgi:application"],

@@ -1,7 +1,6 @@
 """`make run` (manage.py serve): gunicorn and the task worker under the production settings
 on 127.0.0.1, and what it must survive: made-up URLs, many citizens at once."""
 
-import os
 import re
 import signal
 import subprocess
@@ -25,7 +24,7 @@ from feedback.models import Comment
 from strategy.models import Page
 from tests.feedback.factories import PASSWORD, UserFactory
 from tests.feedback.test_commands_inbox import _database_url
-from tests.servers import free_port, wait_for_port
+from tests.servers import free_port, server_env, wait_for_port
 from tests.verl_digital.test_scale_out import Browser
 from verl_digital.settings.local import _kept_secret_key
 
@@ -39,17 +38,16 @@ def served(transactional_db, tmp_path) -> Iterator[str]:
     `make run`'s, minus the captcha and the per-client limits that twenty clients from one
     address would meet."""
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "verl_digital.settings.loadtest",
-        "DATABASE_URL": _database_url(),
-        "LOADTEST_DATABASE": connection.settings_dict["NAME"],
-        "SECRET_KEY": settings.SECRET_KEY,
-        "PORT": str(port),
-        "WEB_CONCURRENCY": str(WORKERS),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "CONN_MAX_AGE": "600",
-    }
+    env = server_env(
+        DJANGO_SETTINGS_MODULE="verl_digital.settings.loadtest",
+        DATABASE_URL=_database_url(),
+        LOADTEST_DATABASE=connection.settings_dict["NAME"],
+        SECRET_KEY=settings.SECRET_KEY,
+        PORT=str(port),
+        WEB_CONCURRENCY=str(WORKERS),
+        STATIC_ROOT=str(tmp_path / "static"),
+        CONN_MAX_AGE="600",
+    )
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--verbosity", "0"],
         cwd=ROOT,

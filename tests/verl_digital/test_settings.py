@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.servers import free_port
+from tests.servers import free_port, server_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "python:verl_digital.gunicorn_conf"]
@@ -73,7 +73,7 @@ def test_production_without_collected_static_files_names_collectstatic(tmp_path)
 
 
 def test_gunicorn_refuses_to_start_without_collected_static_files(tmp_path):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean = {k: v for k, v in server_env().items() if k not in {"SECRET_KEY", "DEBUG"}}
     result = subprocess.run(  # noqa: S603
         [*GUNICORN, "verl_digital.wsgi:application"],
         cwd=ROOT,
