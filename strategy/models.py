@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,12 +31,35 @@ class PublicationState(models.TextChoices):
     PUBLISHED = "published", _("Veröffentlicht")
 
 
+def publication_q(state: str, *, prefixes: Sequence[str] = ("",)) -> Q:
+    """The one publication condition: a filter for the rows citizens see as `state`.
+
+    Each prefix names a row whose `status` and `publish_at` count: "" the row itself,
+    "action_field__" a related one. The strictest of them decides: a draft anywhere makes a
+    draft; else a future date anywhere makes it scheduled; else it is published.
+    """
+    now = timezone.now()
+    if state == PublicationState.DRAFT:
+        return Q(*[Q(**{f"{p}status": PublicationStatus.DRAFT}) for p in prefixes], _connector=Q.OR)
+    released = Q(*[Q(**{f"{p}status": PublicationStatus.PUBLISHED}) for p in prefixes])
+    if state == PublicationState.SCHEDULED:
+        future = [Q(**{f"{p}publish_at__gt": now}) for p in prefixes]
+        return released & Q(*future, _connector=Q.OR)
+    if state == PublicationState.PUBLISHED:
+        return released & Q(*[Q(**{f"{p}publish_at__lte": now}) for p in prefixes])
+    raise ValueError(f"Unknown publication state: {state!r}")
+
+
 class PublishableQuerySet(models.QuerySet):
+    def in_state(self, state: str) -> PublishableQuerySet:
+        """The items that are drafts, scheduled or published (`PublicationState`)."""
+        return self.filter(publication_q(state))
+
     def published(self) -> PublishableQuerySet:
-        return self.filter(status=PublicationStatus.PUBLISHED, publish_at__lte=timezone.now())
+        return self.in_state(PublicationState.PUBLISHED)
 
     def scheduled(self) -> PublishableQuerySet:
-        return self.filter(status=PublicationStatus.PUBLISHED, publish_at__gt=timezone.now())
+        return self.in_state(PublicationState.SCHEDULED)
 
     def visible_to(self, user: Any) -> PublishableQuerySet:
         """Published items for the public; everything for staff who may preview drafts."""
@@ -325,13 +350,8 @@ class MeasureStatus(models.TextChoices):
 class MeasureQuerySet(PublishableQuerySet):
     def published(self) -> MeasureQuerySet:
         """A measure is public only while its action field is public too."""
-        return (
-            super()
-            .published()
-            .filter(
-                action_field__status=PublicationStatus.PUBLISHED,
-                action_field__publish_at__lte=timezone.now(),
-            )
+        return self.filter(
+            publication_q(PublicationState.PUBLISHED, prefixes=["", "action_field__"])
         )
 
 

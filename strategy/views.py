@@ -31,10 +31,11 @@ from strategy.models import (
     NewsPost,
     Page,
     Project,
-    PublicationStatus,
+    PublicationState,
     Section,
     Task,
     can_preview,
+    publication_q,
 )
 from strategy.search import search
 from verl_digital import pagecache
@@ -85,10 +86,6 @@ class TaskPageView(PageDetailView):
         return context
 
 
-def _published_measures() -> Q:
-    return Q(measures__status=PublicationStatus.PUBLISHED, measures__publish_at__lte=timezone.now())
-
-
 class StrategyPageView(PageDetailView):
     """The strategy intro with the action fields and how far their measures are."""
 
@@ -96,7 +93,8 @@ class StrategyPageView(PageDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        published = _published_measures()
+        # The action fields listed are published, so the measures' own state decides.
+        published = publication_q(PublicationState.PUBLISHED, prefixes=["measures__"])
         counts = {
             f"count_{status}": Count("measures", filter=published & Q(measures__progress=status))
             for status in MeasureStatus.values
