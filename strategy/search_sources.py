@@ -63,11 +63,7 @@ def strategy_providers() -> list[SearchProvider]:
         SearchProvider(
             key="strategy.section",
             label=Section._meta.verbose_name,
-            queryset=lambda: (
-                Section.objects.published()
-                .filter(page__in=Page.objects.published())
-                .select_related("page")
-            ),
+            queryset=lambda: Section.objects.published().select_related("page"),
             vector=SearchVector("title", weight="A", config=CONFIG)
             + SearchVector("body", weight="C", config=CONFIG),
             title=lambda section: (
