@@ -441,9 +441,13 @@ class Measure(ContentItem):
 
 
 class MeasureUpdateQuerySet(models.QuerySet):
+    def due(self) -> MeasureUpdateQuerySet:
+        """Notes dated today or earlier: a note with a future date appears on its day."""
+        return self.filter(date__lte=timezone.localdate())
+
     def published(self) -> MeasureUpdateQuerySet:
-        """Notes dated today or earlier, on measures the public may see."""
-        return self.filter(date__lte=timezone.localdate(), measure__in=Measure.objects.published())
+        """Due notes on measures the public may see."""
+        return self.due().filter(measure__in=Measure.objects.published())
 
 
 class MeasureUpdate(Translatable, models.Model):
