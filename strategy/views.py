@@ -59,6 +59,8 @@ class PageDetailView(ContentPageMixin, DetailView):
 
     model = Page
     context_object_name = "page"
+    # The tasks are read where a section shows their list, and always for the tasks page.
+    lists_tasks = False
 
     def get_queryset(self) -> QuerySet[Page]:
         user = self.request.user
@@ -70,19 +72,15 @@ class PageDetailView(ContentPageMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page = self.object
-        if any(section.includes_task_list for section in page.visible_sections):
+        sections = self.object.visible_sections
+        if self.lists_tasks or any(section.includes_task_list for section in sections):
             context["tasks"] = Task.objects.visible_to(self.request.user)
         return context
 
 
 class TaskPageView(PageDetailView):
     template_name = "strategy/task_list.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["tasks"] = Task.objects.visible_to(self.request.user)
-        return context
+    lists_tasks = True
 
 
 class StrategyPageView(PageDetailView):
