@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -21,7 +20,6 @@ from strategy.models import (
     Page,
     Project,
     PublicationState,
-    PublicationStatus,
     Section,
     SeedRecord,
     Task,
@@ -40,16 +38,8 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
-        if value == PublicationState.DRAFT:
-            return queryset.filter(status=PublicationStatus.DRAFT)
-        if value == PublicationState.SCHEDULED:
-            return queryset.filter(
-                status=PublicationStatus.PUBLISHED, publish_at__gt=timezone.now()
-            )
-        if value == PublicationState.PUBLISHED:
-            return queryset.filter(
-                status=PublicationStatus.PUBLISHED, publish_at__lte=timezone.now()
-            )
+        if value in PublicationState.values:
+            return queryset.in_state(value)
         return queryset
 
 

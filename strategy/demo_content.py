@@ -665,26 +665,26 @@ def _action_fields() -> list[SeedItem]:
     return items
 
 
+def _table(
+    model: type, fields: tuple[str, ...], rows: list[tuple], *, positioned: bool = True
+) -> list[SeedItem]:
+    """One demo item per row: its slug, then the values of `fields`. Items of a `positioned`
+    type are placed 10, 20, … in the order of the table."""
+    items = []
+    for position, (slug, *values) in enumerate(rows, start=1):
+        content = {**DEMO, **dict(zip(fields, values, strict=True))}
+        if positioned:
+            content["position"] = position * 10
+        items.append(SeedItem(model, {"slug": slug}, content))
+    return items
+
+
 def _projects() -> list[SeedItem]:
+    fields = ("title", "summary", "progress", "is_smart_city", "partners")
+    projects = _table(Project, fields, [row[:-1] for row in PROJECTS])
     items: list[SeedItem] = []
-    for position, (slug, title, summary, progress, smart, partners, measures) in enumerate(
-        PROJECTS, start=1
-    ):
-        items.append(
-            SeedItem(
-                Project,
-                {"slug": slug},
-                {
-                    **DEMO,
-                    "title": title,
-                    "summary": summary,
-                    "progress": progress,
-                    "is_smart_city": smart,
-                    "partners": partners,
-                    "position": position * 10,
-                },
-            )
-        )
+    for project, (slug, *_, measures) in zip(projects, PROJECTS, strict=True):
+        items.append(project)
         items += [
             SeedItem(Project.measures.through, {"project__slug": slug, "measure__slug": measure})
             for measure in measures
@@ -697,63 +697,15 @@ def demo_items() -> list[SeedItem]:
     return [
         *_action_fields(),
         *_projects(),
-        *[
-            SeedItem(
-                BestPractice,
-                {"slug": slug},
-                {
-                    **DEMO,
-                    "title": title,
-                    "town": town,
-                    "summary": summary,
-                    "url": url,
-                    "review": review,
-                    "assessment": assessment,
-                    "position": position * 10,
-                },
-            )
-            for position, (slug, title, town, summary, url, review, assessment) in enumerate(
-                BEST_PRACTICE, start=1
-            )
-        ],
-        *[
-            SeedItem(
-                Event,
-                {"slug": slug},
-                {
-                    **DEMO,
-                    "title": title,
-                    "summary": summary,
-                    "starts_at": starts,
-                    "ends_at": ends,
-                    "location": location,
-                    "online_url": online_url,
-                    "registration": registration,
-                },
-            )
-            for slug, title, summary, starts, ends, location, online_url, registration in EVENTS
-        ],
-        *[
-            SeedItem(
-                NewsPost,
-                {"slug": slug},
-                {**DEMO, "title": title, "summary": summary, "publish_at": publish, "body": body},
-            )
-            for slug, title, summary, publish, body in NEWS
-        ],
-        *[
-            SeedItem(
-                Network,
-                {"slug": slug},
-                {
-                    **DEMO,
-                    "title": title,
-                    "kind": kind,
-                    "summary": summary,
-                    "url": url,
-                    "position": position * 10,
-                },
-            )
-            for position, (slug, title, kind, summary, url) in enumerate(NETWORKS, start=1)
-        ],
+        *_table(
+            BestPractice, ("title", "town", "summary", "url", "review", "assessment"), BEST_PRACTICE
+        ),
+        *_table(
+            Event,
+            ("title", "summary", "starts_at", "ends_at", "location", "online_url", "registration"),
+            EVENTS,
+            positioned=False,
+        ),
+        *_table(NewsPost, ("title", "summary", "publish_at", "body"), NEWS, positioned=False),
+        *_table(Network, ("title", "kind", "summary", "url"), NETWORKS),
     ]

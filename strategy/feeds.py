@@ -19,10 +19,14 @@ from strategy.models import ContentItem, Event, MeasureUpdate, NewsPost
 FEED_LENGTH = 50
 
 
-class ContentFeed(Feed):
+class VerlFeed(Feed):
+    """Every feed of the site: Atom, by the Stabsstelle."""
+
     feed_type = Atom1Feed
     author_name = _("Stadt Verl – Stabsstelle Digitalisierung")
 
+
+class ContentFeed(VerlFeed):
     def item_title(self, item: ContentItem) -> str:
         return item.localized("title")
 
@@ -61,9 +65,7 @@ class EventFeed(ContentFeed):
         return f"{date_format(starts, 'SHORT_DATE_FORMAT')}: {item.localized('title')}"
 
 
-class MeasureUpdateFeed(Feed):
-    feed_type = Atom1Feed
-    author_name = _("Stadt Verl – Stabsstelle Digitalisierung")
+class MeasureUpdateFeed(VerlFeed):
     title = _("Fortschritt der Maßnahmen – Digitalisierung in Verl")
     subtitle = _("Neue Notizen zum Umsetzungsstand der Maßnahmen der Digitalisierungsstrategie")
     link = reverse_lazy("strategy:measure_list")

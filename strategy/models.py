@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -8,6 +10,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,12 +32,38 @@ class PublicationState(models.TextChoices):
     PUBLISHED = "published", _("Veröffentlicht")
 
 
-class PublishableQuerySet(models.QuerySet):
-    def published(self) -> PublishableQuerySet:
-        return self.filter(status=PublicationStatus.PUBLISHED, publish_at__lte=timezone.now())
+def publication_q(state: str, *, prefixes: Sequence[str] = ("",)) -> Q:
+    """The one publication condition: a filter for the rows citizens see as `state`.
 
-    def scheduled(self) -> PublishableQuerySet:
-        return self.filter(status=PublicationStatus.PUBLISHED, publish_at__gt=timezone.now())
+    Each prefix names a row whose `status` and `publish_at` count: "" the row itself,
+    "action_field__" a related one. The strictest of them decides: a draft anywhere makes a
+    draft; else a future date anywhere makes it scheduled; else it is published.
+    `Publishable.publication_state` is the same rule on an object and its parents.
+    """
+    now = timezone.now()
+    if state == PublicationState.DRAFT:
+        return Q(*[Q(**{f"{p}status": PublicationStatus.DRAFT}) for p in prefixes], _connector=Q.OR)
+    released = Q(*[Q(**{f"{p}status": PublicationStatus.PUBLISHED}) for p in prefixes])
+    if state == PublicationState.SCHEDULED:
+        future = [Q(**{f"{p}publish_at__gt": now}) for p in prefixes]
+        return released & Q(*future, _connector=Q.OR)
+    if state == PublicationState.PUBLISHED:
+        return released & Q(*[Q(**{f"{p}publish_at__lte": now}) for p in prefixes])
+    raise ValueError(f"Unknown publication state: {state!r}")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def in_state(self, state: str, *, parents: bool = True) -> PublishableQuerySet:
+        """The items citizens see as drafts, scheduled or published (`PublicationState`):
+        with `parents=False` by their own status and date only."""
+        prefixes = self.model.publication_prefixes() if parents else [""]
+        return self.filter(publication_q(state, prefixes=prefixes))
+
+    def published(self) -> PublishableQuerySet:
+        return self.in_state(PublicationState.PUBLISHED)
+
+    def scheduled(self, *, parents: bool = True) -> PublishableQuerySet:
+        return self.in_state(PublicationState.SCHEDULED, parents=parents)
 
     def visible_to(self, user: Any) -> PublishableQuerySet:
         """Published items for the public; everything for staff who may preview drafts."""
@@ -93,8 +122,21 @@ def easy_language_field() -> models.TextField:
     )
 
 
+def _publication_state(items: Sequence[Publishable]) -> PublicationState:
+    """`publication_q` on objects: the strictest state of the items decides."""
+    if any(item.status == PublicationStatus.DRAFT for item in items):
+        return PublicationState.DRAFT
+    if max(item.publish_at for item in items) > timezone.now():
+        return PublicationState.SCHEDULED
+    return PublicationState.PUBLISHED
+
+
 class Publishable(Translatable, models.Model):
     """Something the CDO writes and publishes: a page, a section, a task, later news."""
+
+    # The foreign keys to what the item is published under (a section's page): it is
+    # public only while they are too, in the QuerySets and on the object alike.
+    publication_parents: tuple[str, ...] = ()
 
     title = models.CharField(_("Titel"), max_length=200)
     slug = models.SlugField(_("Kurzname (URL)"), max_length=200, allow_unicode=False)
@@ -128,17 +170,40 @@ class Publishable(Translatable, models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def publication_prefixes(cls, prefix: str = "") -> list[str]:
+        """The lookup prefixes of the item and its parents: ["", "page__"] for a section."""
+        prefixes = [prefix]
+        for name in cls.publication_parents:
+            parent = cls._meta.get_field(name).related_model
+            prefixes += parent.publication_prefixes(f"{prefix}{name}__")
+        return prefixes
+
+    def publication_chain(self) -> list[Publishable]:
+        """The item and the items it is published under."""
+        chain: list[Publishable] = [self]
+        for name in self.publication_parents:
+            chain += getattr(self, name).publication_chain()
+        return chain
+
     @property
     def is_published(self) -> bool:
         return self.publication_state == PublicationState.PUBLISHED
 
     @property
     def publication_state(self) -> PublicationState:
-        if self.status == PublicationStatus.DRAFT:
-            return PublicationState.DRAFT
-        if self.publish_at > timezone.now():
-            return PublicationState.SCHEDULED
-        return PublicationState.PUBLISHED
+        """What citizens see of it, its parents included."""
+        return _publication_state(self.publication_chain())
+
+    @property
+    def own_publication_state(self) -> PublicationState:
+        """What its own status and date say, whatever its parents say."""
+        return _publication_state([self])
+
+    @property
+    def public_from(self) -> datetime:
+        """When a published item appears: the latest date of it and its parents."""
+        return max(item.publish_at for item in self.publication_chain())
 
 
 class Page(Publishable):
@@ -182,6 +247,8 @@ class Page(Publishable):
 
 class Section(Publishable):
     """A titled part of a page, e.g. "Ziel ist es" or "Aufgaben" on the CDO page."""
+
+    publication_parents = ("page",)
 
     page = models.ForeignKey(
         Page, on_delete=models.CASCADE, related_name="sections", verbose_name=_("Seite")
@@ -322,19 +389,6 @@ class MeasureStatus(models.TextChoices):
     DEFERRED = "deferred", _("zurückgestellt")
 
 
-class MeasureQuerySet(PublishableQuerySet):
-    def published(self) -> MeasureQuerySet:
-        """A measure is public only while its action field is public too."""
-        return (
-            super()
-            .published()
-            .filter(
-                action_field__status=PublicationStatus.PUBLISHED,
-                action_field__publish_at__lte=timezone.now(),
-            )
-        )
-
-
 class Measure(ContentItem):
     """A Maßnahme: a concrete step within an action field, with its state of implementation."""
 
@@ -350,6 +404,8 @@ class Measure(ContentItem):
         MeasureStatus.DONE: frozenset({MeasureStatus.IN_PROGRESS}),
         MeasureStatus.DEFERRED: frozenset({MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS}),
     }
+
+    publication_parents = ("action_field",)
 
     action_field = models.ForeignKey(
         ActionField,
@@ -368,7 +424,6 @@ class Measure(ContentItem):
     )
     target_date = models.DateField(_("Zieldatum"), null=True, blank=True)
 
-    objects = MeasureQuerySet.as_manager()
     history = content_history()
 
     class Meta(ContentItem.Meta):
@@ -386,9 +441,13 @@ class Measure(ContentItem):
 
 
 class MeasureUpdateQuerySet(models.QuerySet):
+    def due(self) -> MeasureUpdateQuerySet:
+        """Notes dated today or earlier: a note with a future date appears on its day."""
+        return self.filter(date__lte=timezone.localdate())
+
     def published(self) -> MeasureUpdateQuerySet:
-        """Notes dated today or earlier, on measures the public may see."""
-        return self.filter(date__lte=timezone.localdate(), measure__in=Measure.objects.published())
+        """Due notes on measures the public may see."""
+        return self.due().filter(measure__in=Measure.objects.published())
 
 
 class MeasureUpdate(Translatable, models.Model):

@@ -42,9 +42,8 @@ CSV_COLUMNS = [
 
 
 def _action_fields() -> list[ActionField]:
-    updates = MeasureUpdate.objects.filter(date__lte=timezone.localdate())
     measures = Measure.objects.published().prefetch_related(
-        Prefetch("updates", queryset=updates, to_attr="public_updates")
+        Prefetch("updates", queryset=MeasureUpdate.objects.due(), to_attr="public_updates")
     )
     return list(
         ActionField.objects.published().prefetch_related(

@@ -21,9 +21,11 @@ from verl_digital.versions import CONTENT
 
 def _next_change_at() -> datetime | None:
     now = timezone.now()
-    # The earliest future moment of each kind, all in one query.
+    # The earliest future moment of each kind, all in one query. Each row counts with its
+    # own date: a section dated yesterday on a page dated tomorrow appears at the page's
+    # date, which the pages bring.
     firsts = [
-        model.objects.scheduled().order_by("publish_at").values_list("publish_at")[:1]
+        model.objects.scheduled(parents=False).order_by("publish_at").values_list("publish_at")[:1]
         for model in apps.get_app_config("strategy").get_models()
         if issubclass(model, Publishable)
     ]

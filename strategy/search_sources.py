@@ -35,39 +35,33 @@ _localized_title = {
 }
 
 
+def _published(model, **kwargs) -> SearchProvider:
+    """The published rows of `model`, named after it."""
+    kwargs.setdefault("queryset", lambda: model.objects.published())
+    return SearchProvider(key=model._meta.label_lower, label=model._meta.verbose_name, **kwargs)
+
+
 def _content(model, **kwargs) -> SearchProvider:
     """A ContentItem model: stored search vector, snippet from summary and text."""
     kwargs.setdefault("snippet", _text("summary", "body"))
-    return SearchProvider(
-        key=model._meta.label_lower,
-        label=model._meta.verbose_name,
-        queryset=lambda: model.objects.published(),
-        **{**_localized_title, **kwargs},
-    )
+    return _published(model, **{**_localized_title, **kwargs})
 
 
 def strategy_providers() -> list[SearchProvider]:
     # Pages, sections, tasks and notes are few and short, so their vectors are computed
     # at query time rather than stored.
     return [
-        SearchProvider(
-            key="strategy.page",
-            label=Page._meta.verbose_name,
-            queryset=lambda: Page.objects.published(),
+        _published(
+            Page,
             vector=SearchVector("title", weight="A", config=CONFIG)
             + SearchVector("intro", weight="B", config=CONFIG)
             + SearchVector("body", weight="C", config=CONFIG),
             snippet=_text("intro", "body"),
             **_localized_title,
         ),
-        SearchProvider(
-            key="strategy.section",
-            label=Section._meta.verbose_name,
-            queryset=lambda: (
-                Section.objects.published()
-                .filter(page__in=Page.objects.published())
-                .select_related("page")
-            ),
+        _published(
+            Section,
+            queryset=lambda: Section.objects.published().select_related("page"),
             vector=SearchVector("title", weight="A", config=CONFIG)
             + SearchVector("body", weight="C", config=CONFIG),
             title=lambda section: (
@@ -75,10 +69,8 @@ def strategy_providers() -> list[SearchProvider]:
             ),
             title_language=lambda section: section.localized_language("title"),
         ),
-        SearchProvider(
-            key="strategy.task",
-            label=Task._meta.verbose_name,
-            queryset=lambda: Task.objects.published(),
+        _published(
+            Task,
             vector=SearchVector("title", weight="A", config=CONFIG)
             + SearchVector("body", weight="C", config=CONFIG),
             snippet=_text("title", "body"),
@@ -86,9 +78,8 @@ def strategy_providers() -> list[SearchProvider]:
         ),
         _content(ActionField),
         _content(Measure, date_field="updated_at"),
-        SearchProvider(
-            key="strategy.measureupdate",
-            label=MeasureUpdate._meta.verbose_name,
+        _published(
+            MeasureUpdate,
             queryset=lambda: MeasureUpdate.objects.published().select_related("measure"),
             vector=SearchVector("measure__title", weight="A", config=CONFIG)
             + SearchVector("text", weight="C", config=CONFIG),

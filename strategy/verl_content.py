@@ -33,6 +33,19 @@ class SeedItem:
 
 PUBLISHED = {"status": PublicationStatus.PUBLISHED}
 
+# The town's text of 2 April, verbatim: the CDO page's body and the first news post's.
+ANNOUNCEMENT = (
+    "Auch die Stadt Verl ist in all ihren Handlungsfeldern der Verwaltung von der hohen "
+    "Dynamik, Vielfalt und Reichweite der digitalen Transformation betroffen und richtet "
+    "sich entsprechend aus.\n\n"
+    "Hierzu und als einen ersten Schritt in Richtung Digitalisierung, stellt Bürgermeister "
+    "Michael Esken am 02. April den Digitalisierungsbeauftragten (CDO) der neu "
+    "geschaffenen Stabstelle seinen Fachbereichsleitern vor.\n\n"
+    "Die Verortung innerhalb der Verwaltungsstruktur schafft die notwendige Grundlage um "
+    "den digitalen Wandel aus verwaltungsübergreifender Perspektive in der Stadt Verl "
+    "voranzutreiben und zu begleiten."
+)
+
 TASKS = [
     ("organisation", "Die Digitalisierung der Verwaltung als nachhaltigen Entwicklungsprozess zu organisieren"),
     ("strategie", "Entwicklung einer umfänglichen Digitalisierungsstrategie die zentrale Handlungsfelder benennt und konkrete Maßnahmen festsetzt"),
@@ -57,17 +70,7 @@ def _home() -> list[SeedItem]:
                 "title": "Der Digitalisierungsbeauftragte (CDO) der Stadt Verl",
                 "intro": "Die Stadt Verl hat eine Stabsstelle Digitalisierung geschaffen. "
                 "Hier stellt sich der Digitalisierungsbeauftragte vor – und fragt nach Ihrer Meinung.",
-                "body": (
-                    "Auch die Stadt Verl ist in all ihren Handlungsfeldern der Verwaltung von der hohen "
-                    "Dynamik, Vielfalt und Reichweite der digitalen Transformation betroffen und richtet "
-                    "sich entsprechend aus.\n\n"
-                    "Hierzu und als einen ersten Schritt in Richtung Digitalisierung, stellt Bürgermeister "
-                    "Michael Esken am 02. April den Digitalisierungsbeauftragten (CDO) der neu "
-                    "geschaffenen Stabstelle seinen Fachbereichsleitern vor.\n\n"
-                    "Die Verortung innerhalb der Verwaltungsstruktur schafft die notwendige Grundlage um "
-                    "den digitalen Wandel aus verwaltungsübergreifender Perspektive in der Stadt Verl "
-                    "voranzutreiben und zu begleiten."
-                ),
+                "body": ANNOUNCEMENT,
             },
         ),
         SeedItem(
@@ -410,17 +413,7 @@ def _news() -> list[SeedItem]:
                 "Bürgermeister Michael Esken am 02. April den Digitalisierungsbeauftragten (CDO) "
                 "der neu geschaffenen Stabstelle seinen Fachbereichsleitern vor.",
                 "publish_at": datetime(2026, 4, 2, 9, 0, tzinfo=ZoneInfo("Europe/Berlin")),
-                "body": (
-                    "Auch die Stadt Verl ist in all ihren Handlungsfeldern der Verwaltung von der hohen "
-                    "Dynamik, Vielfalt und Reichweite der digitalen Transformation betroffen und richtet "
-                    "sich entsprechend aus.\n\n"
-                    "Hierzu und als einen ersten Schritt in Richtung Digitalisierung, stellt Bürgermeister "
-                    "Michael Esken am 02. April den Digitalisierungsbeauftragten (CDO) der neu "
-                    "geschaffenen Stabstelle seinen Fachbereichsleitern vor.\n\n"
-                    "Die Verortung innerhalb der Verwaltungsstruktur schafft die notwendige Grundlage um "
-                    "den digitalen Wandel aus verwaltungsübergreifender Perspektive in der Stadt Verl "
-                    "voranzutreiben und zu begleiten."
-                ),
+                "body": ANNOUNCEMENT,
             },
         )
     ]

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext, override
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
@@ -31,10 +30,11 @@ from strategy.models import (
     NewsPost,
     Page,
     Project,
-    PublicationStatus,
+    PublicationState,
     Section,
     Task,
     can_preview,
+    publication_q,
 )
 from strategy.search import search
 from verl_digital import pagecache
@@ -59,6 +59,8 @@ class PageDetailView(ContentPageMixin, DetailView):
 
     model = Page
     context_object_name = "page"
+    # The tasks are read where a section shows their list, and always for the tasks page.
+    lists_tasks = False
 
     def get_queryset(self) -> QuerySet[Page]:
         user = self.request.user
@@ -70,23 +72,15 @@ class PageDetailView(ContentPageMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page = self.object
-        if any(section.includes_task_list for section in page.visible_sections):
+        sections = self.object.visible_sections
+        if self.lists_tasks or any(section.includes_task_list for section in sections):
             context["tasks"] = Task.objects.visible_to(self.request.user)
         return context
 
 
 class TaskPageView(PageDetailView):
     template_name = "strategy/task_list.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["tasks"] = Task.objects.visible_to(self.request.user)
-        return context
-
-
-def _published_measures() -> Q:
-    return Q(measures__status=PublicationStatus.PUBLISHED, measures__publish_at__lte=timezone.now())
+    lists_tasks = True
 
 
 class StrategyPageView(PageDetailView):
@@ -96,7 +90,8 @@ class StrategyPageView(PageDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        published = _published_measures()
+        # The action fields listed are published, so the measures' own state decides.
+        published = publication_q(PublicationState.PUBLISHED, prefixes=["measures__"])
         counts = {
             f"count_{status}": Count("measures", filter=published & Q(measures__progress=status))
             for status in MeasureStatus.values
@@ -106,6 +101,13 @@ class StrategyPageView(PageDetailView):
         )
         context["measure_statuses"] = MeasureStatus
         return context
+
+
+def _query_string_for_page_links(request: HttpRequest) -> str:
+    """The request's query without its page number: page links keep the filter or search."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 class PublishedDetailView(ContentPageMixin, DetailView):
@@ -122,6 +124,8 @@ class FilteredListView(ContentPageMixin, ListView):
     """
 
     filter_form_class: type[forms.Form] | None = None
+    # Filter field → the model field it narrows; an empty field ("alle") narrows nothing.
+    filter_lookups: dict[str, str] = {}
     paginate_by = 20
 
     def get_cache_params(self) -> list[str]:
@@ -145,15 +149,13 @@ class FilteredListView(ContentPageMixin, ListView):
         return self.model.objects.published()
 
     def filter_queryset(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
-        return queryset
+        lookups = self.filter_lookups.items()
+        return queryset.filter(**{lookup: data[name] for name, lookup in lookups if data[name]})
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
-        # Page links keep the filter.
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        context["query_string"] = params.urlencode()
+        context["query_string"] = _query_string_for_page_links(self.request)
         return context
 
 
@@ -170,16 +172,14 @@ class ActionFieldDetailView(PublishedDetailView):
 class MeasureListView(FilteredListView):
     model = Measure
     filter_form_class = MeasureFilterForm
+    filter_lookups = {"handlungsfeld": "action_field", "stand": "progress"}
     paginate_by = 30
 
     def get_base_queryset(self) -> QuerySet:
         return Measure.objects.published().select_related("action_field")
 
     def filter_queryset(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
-        if data["handlungsfeld"]:
-            queryset = queryset.filter(action_field=data["handlungsfeld"])
-        if data["stand"]:
-            queryset = queryset.filter(progress=data["stand"])
+        queryset = super().filter_queryset(queryset, data)
         ordering = MeasureFilterForm.ORDERINGS.get(data["sortierung"])
         if ordering:
             queryset = queryset.order_by(*ordering)
@@ -198,7 +198,7 @@ class MeasureDetailView(PublishedDetailView):
         user = self.request.user
         updates = MeasureUpdate.objects.all()
         if not can_preview(user, Measure):
-            updates = updates.filter(date__lte=timezone.localdate())
+            updates = updates.due()
         return (
             super()
             .get_queryset()
@@ -217,13 +217,7 @@ class MeasureDetailView(PublishedDetailView):
 class ProjectListView(FilteredListView):
     model = Project
     filter_form_class = ProjectFilterForm
-
-    def filter_queryset(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
-        if data["stand"]:
-            queryset = queryset.filter(progress=data["stand"])
-        if data["smart_city"]:
-            queryset = queryset.filter(is_smart_city=True)
-        return queryset
+    filter_lookups = {"stand": "progress", "smart_city": "is_smart_city"}
 
 
 class ProjectDetailView(PublishedDetailView):
@@ -241,11 +235,7 @@ class ProjectDetailView(PublishedDetailView):
 class BestPracticeListView(FilteredListView):
     model = BestPractice
     filter_form_class = BestPracticeFilterForm
-
-    def filter_queryset(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
-        if data["stand"]:
-            queryset = queryset.filter(review=data["stand"])
-        return queryset
+    filter_lookups = {"stand": "review"}
 
 
 class BestPracticeDetailView(PublishedDetailView):
@@ -284,12 +274,8 @@ class NewsDetailView(PublishedDetailView):
 class NetworkListView(FilteredListView):
     model = Network
     filter_form_class = NetworkFilterForm
+    filter_lookups = {"art": "kind"}
     paginate_by = 50
-
-    def filter_queryset(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
-        if data["art"]:
-            queryset = queryset.filter(kind=data["art"])
-        return queryset
 
 
 class NetworkDetailView(PublishedDetailView):
@@ -370,7 +356,5 @@ def search_view(request: HttpRequest) -> HttpResponse:
         page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         context["page_obj"] = page_obj
         context["results"] = page_obj.object_list
-        params = request.GET.copy()
-        params.pop("page", None)
-        context["query_string"] = params.urlencode()
+        context["query_string"] = _query_string_for_page_links(request)
     return render(request, "strategy/search.html", context, status=status)

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from strategy.models import Measure, NewsPost, Page, Project
 from strategy.signals import measure_status_changed
-from tests.strategy.factories import MeasureFactory, NewsPostFactory, ProjectFactory
+from tests.strategy.factories import (
+    ActionFieldFactory,
+    MeasureFactory,
+    NewsPostFactory,
+    ProjectFactory,
+)
 
 
 def admin_url(model, action: str, *args) -> str:
@@ -152,6 +157,19 @@ def test_publication_state_filter_tells_scheduled_from_published(admin_client):
         assert shown == {expected}, state
     html = admin_client.get(url).content.decode()
     assert "Geplant" in html
+
+
+@pytest.mark.django_db
+def test_sichtbarkeit_of_a_measure_follows_its_action_field(admin_client):
+    MeasureFactory(
+        title="Maßnahme im Entwurfsfeld", action_field=ActionFieldFactory(status="draft")
+    )
+    url = admin_url(Measure, "changelist")
+    for state, shown in [("draft", True), ("scheduled", False), ("published", False)]:
+        html = admin_client.get(url, {"sichtbarkeit": state}).content.decode()
+        assert ("Maßnahme im Entwurfsfeld" in html) is shown, state
+    html = admin_client.get(url).content.decode()
+    assert '<td class="field-state">Entwurf</td>' in html
 
 
 @pytest.mark.django_db

@@ -4,14 +4,24 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from strategy.models import Event, Measure, MeasureUpdate, NewsPost, PublicationState
+from strategy import schedule
+from strategy.models import Event, Measure, MeasureUpdate, NewsPost, PublicationState, Section
 from tests.strategy.factories import (
     ActionFieldFactory,
     EventFactory,
     MeasureFactory,
     MeasureUpdateFactory,
     NewsPostFactory,
+    PageFactory,
+    SectionFactory,
 )
+
+# A draft, a scheduled and a published item's own status and date.
+OWN_STATES = {
+    PublicationState.DRAFT: {"status": "draft"},
+    PublicationState.SCHEDULED: {"publish_at": timezone.now() + timedelta(days=1)},
+    PublicationState.PUBLISHED: {},
+}
 
 
 @pytest.mark.django_db
@@ -45,6 +55,47 @@ def test_measure_is_public_only_while_its_action_field_is():
     assert not Measure.objects.published().exists()
     type(field).objects.filter(pk=field.pk).update(publish_at=timezone.now())
     assert list(Measure.objects.published()) == [measure]
+
+
+@pytest.mark.django_db
+def test_section_is_public_only_while_its_page_is():
+    hidden = SectionFactory(page=PageFactory(status="draft"))
+    later = SectionFactory(page=PageFactory(publish_at=timezone.now() + timedelta(days=1)))
+    live = SectionFactory()
+    assert list(Section.objects.published()) == [live]
+    assert list(Section.objects.scheduled()) == [later]
+    assert not hidden.is_published
+    assert hidden.publication_state == PublicationState.DRAFT
+    assert later.publication_state == PublicationState.SCHEDULED
+    assert later.public_from == later.page.publish_at
+    assert live.is_published
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("factory", "parent", "parent_factory"),
+    [(SectionFactory, "page", PageFactory), (MeasureFactory, "action_field", ActionFieldFactory)],
+)
+def test_an_item_and_its_parent_make_one_state_the_same_in_python_and_in_the_database(
+    factory, parent, parent_factory
+):
+    for own in OWN_STATES.values():
+        for parents in OWN_STATES.values():
+            factory(**own, **{parent: parent_factory(**parents)})
+    model = factory._meta.model
+    for item in model.objects.all():
+        states = [s for s in PublicationState if model.objects.in_state(s).filter(pk=item.pk)]
+        assert states == [item.publication_state], (item.status, getattr(item, parent).status)
+    assert model.objects.published().count() == 1
+    assert model.objects.scheduled().count() == 3
+    assert model.objects.in_state(PublicationState.DRAFT).count() == 5
+
+
+@pytest.mark.django_db
+def test_next_change_is_when_a_section_of_a_scheduled_page_appears():
+    page = PageFactory(publish_at=timezone.now() + timedelta(days=2))
+    SectionFactory(page=page, publish_at=timezone.now() - timedelta(days=1))
+    assert schedule._next_change_at() == page.publish_at
 
 
 @pytest.mark.django_db

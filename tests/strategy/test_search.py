@@ -27,6 +27,7 @@ from tests.strategy.factories import (
     NewsPostFactory,
     PageFactory,
     ProjectFactory,
+    SectionFactory,
 )
 
 
@@ -87,6 +88,15 @@ def test_unpublished_content_is_never_found():
         title="Geheimplan im Entwurfsfeld", action_field=ActionFieldFactory(status="draft")
     )
     assert titles("Geheimplan") == []
+
+
+@pytest.mark.django_db
+def test_a_section_is_found_only_while_its_page_is_public():
+    page = PageFactory(title="Seite", status="draft")
+    SectionFactory(page=page, title="Abschnitt Geheimplan")
+    assert titles("Geheimplan") == []
+    Page.objects.filter(pk=page.pk).update(status="published")
+    assert titles("Geheimplan") == ["Seite: Abschnitt Geheimplan"]
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from strategy.models import NewsPost, Page, PublicationStatus, Section, Task
 from tests.strategy.factories import (
@@ -130,6 +131,26 @@ def test_draft_section_is_hidden_from_the_public(client, admin_client):
     SectionFactory(page=page, title="Geheimer Entwurf", slug="entwurf", status="draft")
     assert "Geheimer Entwurf" not in client.get(page.get_absolute_url()).content.decode()
     assert "Geheimer Entwurf" in admin_client.get(page.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_preview_of_a_measure_names_the_date_of_its_scheduled_action_field(admin_client):
+    appears = timezone.now() + timedelta(days=3)
+    measure = MeasureFactory(action_field=ActionFieldFactory(publish_at=appears))
+    html = admin_client.get(measure.get_absolute_url()).content.decode()
+    assert "Vorschau: Dieser Inhalt erscheint erst am" in html
+    assert date_format(timezone.localtime(appears), "DATETIME_FORMAT") in html
+
+
+@pytest.mark.django_db
+def test_preview_of_a_draft_page_marks_only_its_draft_sections(admin_client):
+    page = PageFactory(slug="entwurf", status=PublicationStatus.DRAFT)
+    SectionFactory(page=page, slug="fertig")
+    SectionFactory(page=page, slug="offen", status=PublicationStatus.DRAFT)
+    html = admin_client.get(page.get_absolute_url()).content.decode()
+    banners = re.findall(r'<p class="preview-banner"', html)
+    assert len(banners) == 2  # the page's and the draft section's
+    assert html.index('id="offen"') < html.rindex('class="preview-banner"')
 
 
 @pytest.mark.django_db
