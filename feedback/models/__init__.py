@@ -1,0 +1,69 @@
+"""The feedback app's models, one module per sub-domain, all importable from here.
+
+Django takes the app label from the package, so the tables and migrations stay those of
+`feedback`. `_new_token` and `attachment_path` are here because migration 0001 names them
+as `feedback.models.<name>`.
+"""
+
+from feedback.models.accounts import AccountConsent
+from feedback.models.comments import (
+    Comment,
+    CommentQuerySet,
+    CommentReport,
+    CommentReportQuerySet,
+    CommentStatus,
+    ModerationAction,
+    ModerationStep,
+    RejectionReason,
+    ReportReason,
+    commentable_models,
+)
+from feedback.models.inbox import (
+    AnswerTemplate,
+    Attachment,
+    Channel,
+    Conversation,
+    ConversationQuerySet,
+    ConversationStatus,
+    Direction,
+    Message,
+    ReferenceCounter,
+    Topic,
+    TopicQuerySet,
+    attachment_path,
+)
+from feedback.models.measure_links import MeasureLink, MeasureLinkQuerySet
+from feedback.models.privacy import PrivacyRequest, PrivacyRequestKind
+from feedback.models.subscriptions import ConfirmedAddress, _new_token
+
+__all__ = [
+    "AccountConsent",
+    "AnswerTemplate",
+    "Attachment",
+    "Channel",
+    "Comment",
+    "CommentQuerySet",
+    "CommentReport",
+    "CommentReportQuerySet",
+    "CommentStatus",
+    "ConfirmedAddress",
+    "Conversation",
+    "ConversationQuerySet",
+    "ConversationStatus",
+    "Direction",
+    "MeasureLink",
+    "MeasureLinkQuerySet",
+    "Message",
+    "ModerationAction",
+    "ModerationStep",
+    "PrivacyRequest",
+    "PrivacyRequestKind",
+    "ReferenceCounter",
+    "RejectionReason",
+    "ReportReason",
+    "Topic",
+    "TopicQuerySet",
+    "_new_token",
+    "attachment_path",
+    "commentable_models",
+]

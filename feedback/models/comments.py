@@ -1,0 +1,338 @@
+"""Comments on any published content item, readers' reports and the moderation log."""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from feedback.models.indexes import trigram_indexes
+from feedback.validators import validate_link_count
+from strategy.models import Publishable
+
+
+def commentable_models() -> list[type[Publishable]]:
+    """Every content type comments can be written on: published content with a page."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Publishable) and hasattr(model, "get_absolute_url")
+    ]
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", _("Wartet auf Prüfung")
+    APPROVED = "approved", _("Freigegeben")
+    REJECTED = "rejected", _("Abgelehnt")
+    SPAM = "spam", _("Spam")
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_target(self, target: models.Model) -> CommentQuerySet:
+        content_type = ContentType.objects.get_for_model(target)
+        return self.filter(content_type=content_type, object_id=target.pk)
+
+    def pending(self) -> CommentQuerySet:
+        return self.filter(status=CommentStatus.PENDING)
+
+    def approved(self) -> CommentQuerySet:
+        return self.filter(status=CommentStatus.APPROVED)
+
+    def shown(self) -> CommentQuerySet:
+        """Approved and not hidden by readers' reports."""
+        return self.approved().filter(hidden_at__isnull=True)
+
+    def public(self) -> CommentQuerySet:
+        """What the public may read: shown comments whose parent (if any) is shown too."""
+        return self.shown().filter(
+            Q(parent__isnull=True)
+            | Q(parent__status=CommentStatus.APPROVED, parent__hidden_at__isnull=True)
+        )
+
+    def top_level(self) -> CommentQuerySet:
+        return self.filter(parent__isnull=True)
+
+    def on_published_targets(self) -> CommentQuerySet:
+        """Comments whose page the public can see (a draft page hides its comments too)."""
+        conditions = [
+            Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=model.objects.published().values("pk"),
+            )
+            for model in commentable_models()
+        ]
+        return self.filter(reduce(operator.or_, conditions))
+
+    def awaiting_digest(self) -> CommentQuerySet:
+        """Pending comments the moderators have not been mailed about yet."""
+        return self.pending().filter(moderators_notified_at__isnull=True)
+
+
+class Comment(models.Model):
+    """A citizen's comment (or a reply, or the town's official answer) on a content item."""
+
+    # Which moderation steps may start from which status; services enforce it, the admin
+    # uses it to explain a refused step before anything is saved.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        "approve": frozenset({CommentStatus.PENDING, CommentStatus.REJECTED, CommentStatus.SPAM}),
+        "reject": frozenset({CommentStatus.PENDING, CommentStatus.APPROVED}),
+        "spam": frozenset({CommentStatus.PENDING, CommentStatus.APPROVED, CommentStatus.REJECTED}),
+        "edit": frozenset({CommentStatus.PENDING, CommentStatus.APPROVED}),
+        "hide": frozenset({CommentStatus.APPROVED}),
+        "restore": frozenset({CommentStatus.APPROVED}),
+        "answer": frozenset({CommentStatus.APPROVED}),
+    }
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("Inhaltstyp")
+    )
+    object_id = models.PositiveBigIntegerField(_("Inhalts-ID"))
+    target = GenericForeignKey("content_type", "object_id")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("Antwort auf"),
+    )
+    author_name = models.CharField(_("Name"), max_length=100)
+    author_email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("Konto"),
+    )
+    text = models.TextField(
+        _("Text"),
+        validators=[MaxLengthValidator(settings.COMMENT_MAX_LENGTH), validate_link_count],
+    )
+    original_text = models.TextField(
+        _("ursprünglicher Text"),
+        blank=True,
+        help_text=_("Der Text wie eingereicht, falls die Moderation ihn bearbeitet hat."),
+    )
+    edited_at = models.DateTimeField(_("von der Moderation bearbeitet am"), null=True, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=CommentStatus, default=CommentStatus.PENDING
+    )
+    is_official = models.BooleanField(_("Antwort der Stadt Verl"), default=False)
+    notify = models.BooleanField(_("Benachrichtigung gewünscht"), default=False)
+    consent_version = models.CharField(
+        _("Fassung der Datenschutzerklärung"), max_length=40, blank=True
+    )
+    consented_at = models.DateTimeField(_("eingewilligt am"), null=True, blank=True)
+    hidden_at = models.DateTimeField(
+        _("ausgeblendet seit"),
+        null=True,
+        blank=True,
+        help_text=_("Nach Meldungen ausgeblendet, bis die Moderation ihn geprüft hat."),
+    )
+    moderated_at = models.DateTimeField(_("moderiert am"), null=True, blank=True)
+    moderators_notified_at = models.DateTimeField(
+        _("Moderation benachrichtigt am"), null=True, blank=True
+    )
+    is_demo = models.BooleanField(
+        _("Beispielinhalt"),
+        default=False,
+        help_text=_("Von load_verl_content --demo angelegt; vor dem Start löschen."),
+    )
+    created_at = models.DateTimeField(_("eingegangen"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+    # Stored, so the site search reads a GIN index; weight D ranks comments below content.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", weight="D", config="german"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Kommentar")
+        verbose_name_plural = _("Kommentare")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "status", "created_at"],
+                name="comment_target_idx",
+            ),
+            # The moderation queue: its default order, and each filter with that order.
+            models.Index(fields=["-created_at", "-id"], name="comment_created_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="comment_status_idx"),
+            models.Index(
+                fields=["content_type", "object_id", "-created_at", "-id"],
+                name="comment_queue_target_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(hidden_at__isnull=False),
+                name="comment_hidden_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_official=True),
+                name="comment_official_idx",
+            ),
+            models.Index(fields=["moderators_notified_at"], name="comment_notified_idx"),
+            GinIndex(fields=["search_vector"], name="comment_search_idx"),
+            # The queue's search (`icontains`, i.e. UPPER(…) LIKE '%…%') through pg_trgm.
+            *trigram_indexes("comment", ["text", "author_name", "author_email"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.excerpt}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:comment", kwargs={"pk": self.pk})
+
+    @property
+    def excerpt(self) -> str:
+        text = " ".join(self.text.split())
+        return text if len(text) <= 80 else f"{text[:79]}…"
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == CommentStatus.APPROVED and self.hidden_at is None
+
+    def allows(self, step: str) -> bool:
+        """Whether the moderation step `step` may start from the current state."""
+        if self.status not in self.TRANSITIONS[step]:
+            return False
+        if step == "hide":
+            return self.hidden_at is None
+        if step == "restore":
+            return self.hidden_at is not None
+        if step == "answer":
+            return self.parent_id is None and not self.is_official
+        return True
+
+
+class ReportReason(models.TextChoices):
+    ABUSE = "abuse", _("Beleidigung, Hetze oder Bedrohung")
+    SPAM = "spam", _("Werbung oder Spam")
+    PERSONAL_DATA = "personal", _("Persönliche Daten anderer")
+    ILLEGAL = "illegal", _("Rechtswidriger Inhalt")
+    OTHER = "other", _("Anderer Grund")
+
+
+class CommentReportQuerySet(models.QuerySet):
+    def open(self) -> CommentReportQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+    def awaiting_digest(self) -> CommentReportQuerySet:
+        return self.open().filter(moderators_notified_at__isnull=True)
+
+
+class CommentReport(models.Model):
+    """A reader's report ("Beitrag melden") about a public comment."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("Kommentar")
+    )
+    reason = models.CharField(_("Grund"), max_length=20, choices=ReportReason)
+    note = models.TextField(_("Erläuterung"), blank=True, validators=[MaxLengthValidator(1000)])
+    created_at = models.DateTimeField(_("gemeldet am"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+    moderators_notified_at = models.DateTimeField(
+        _("Moderation benachrichtigt am"), null=True, blank=True
+    )
+
+    objects = CommentReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Meldung")
+        verbose_name_plural = _("Meldungen")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["comment", "resolved_at"], name="report_comment_open_idx"),
+            models.Index(fields=["moderators_notified_at"], name="report_notified_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.comment.excerpt}"
+
+
+class ModerationStep(models.TextChoices):
+    APPROVE = "approve", _("freigegeben")
+    REJECT = "reject", _("abgelehnt")
+    SPAM = "spam", _("als Spam markiert")
+    EDIT = "edit", _("bearbeitet")
+    HIDE = "hide", _("ausgeblendet")
+    RESTORE = "restore", _("wieder eingeblendet")
+    ANSWER = "answer", _("beantwortet")
+
+
+class ModerationAction(models.Model):
+    """Who did what to which comment, when and why: the moderation log."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="actions", verbose_name=_("Kommentar")
+    )
+    action = models.CharField(_("Aktion"), max_length=20, choices=ModerationStep)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("durch"),
+    )
+    # Kept when the account is deleted later, so the log still says who it was.
+    actor_name = models.CharField(_("durch (Name)"), max_length=150)
+    reason = models.TextField(_("Begründung"), blank=True)
+    created_at = models.DateTimeField(_("am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Moderationsschritt")
+        verbose_name_plural = _("Moderationsprotokoll")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at"], name="moderation_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} – {self.actor_name}"
+
+
+class RejectionReason(models.Model):
+    """A reason moderators choose when rejecting; its text is mailed to the author."""
+
+    title = models.CharField(_("Bezeichnung"), max_length=100, unique=True)
+    text = models.TextField(
+        _("Text für die E-Mail"),
+        help_text=_(
+            "Wird der Verfasserin oder dem Verfasser geschickt, wenn eine Benachrichtigung gewünscht war."
+        ),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Ablehnungsgrund")
+        verbose_name_plural = _("Ablehnungsgründe")
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title

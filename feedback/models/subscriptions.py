@@ -1,0 +1,32 @@
+"""Confirmed e-mail addresses: the only ones that get updates, each with its unsubscribe token."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ConfirmedAddress(models.Model):
+    """An e-mail address whose owner clicked the confirmation link; only these get updates."""
+
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    confirmed_at = models.DateTimeField(_("bestätigt am"))
+    notify = models.BooleanField(_("Benachrichtigungen erwünscht"), default=True)
+    unsubscribed_at = models.DateTimeField(_("abgemeldet am"), null=True, blank=True)
+    unsubscribe_token = models.CharField(
+        _("Abmelde-Schlüssel"), max_length=64, unique=True, default=_new_token, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("bestätigte E-Mail-Adresse")
+        verbose_name_plural = _("bestätigte E-Mail-Adressen")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
