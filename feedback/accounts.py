@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from feedback.mail import rendered_email_queue
+from feedback.outbox import rendered_email_queue
 from feedback.ratelimit import client_fingerprint
 from feedback.secretbox import secret_decrypt, secret_encrypt
 from feedback.services import account_consent_record
@@ -53,7 +53,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render allauth's mail as usual, but send it from the worker, never in the request.
 
-        In German, like all the site's mails (see feedback.mail.email_queue); its links lead
+        In German, like all the site's mails (see feedback.outbox.email_queue); its links lead
         to the pages in the language the visitor used.
         """
         request = allauth_context.request

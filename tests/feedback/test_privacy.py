@@ -32,8 +32,8 @@ from feedback.models import (
     PrivacyRequest,
     PrivacyRequestKind,
 )
+from feedback.outbox import send_email
 from feedback.services import account_consent_record
-from feedback.tasks import send_email
 from strategy.models import Page
 from tests.feedback.factories import (
     ApprovedCommentFactory,

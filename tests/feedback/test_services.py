@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from feedback import services
+from feedback.comments import digest
 from feedback.models import (
     Comment,
     CommentReport,
@@ -404,7 +405,9 @@ def test_moderators_get_one_batched_digest_per_interval(
     with django_capture_on_commit_callbacks(execute=True):
         first = submit(page, text="Erster")
         second = submit(page, text="Zweiter")
-    assert DBTaskResult.objects.filter(task_path="feedback.tasks.notify_moderators").exists()
+    assert DBTaskResult.objects.filter(
+        task_path="feedback.comments.digest.notify_moderators"
+    ).exists()
     assert mail.outbox == []  # never inside the request
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -421,7 +424,7 @@ def test_moderators_get_one_batched_digest_per_interval(
     with django_capture_on_commit_callbacks(execute=True):
         third = submit(page, text="Dritter")
     scheduled = DBTaskResult.objects.filter(
-        task_path="feedback.tasks.notify_moderators", status="READY"
+        task_path="feedback.comments.digest.notify_moderators", status="READY"
     ).get()
     assert scheduled.run_after > timezone.now() + timedelta(seconds=590)
     run_tasks()
@@ -442,6 +445,6 @@ def test_moderators_get_one_batched_digest_per_interval(
 
 def test_a_digest_with_nothing_new_sends_nothing(moderator, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.moderators_notify() == "nothing"
+        assert digest.moderators_notify() == "nothing"
     assert mail.outbox == []
     assert not ModerationAction.objects.exists()

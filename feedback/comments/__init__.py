@@ -1,0 +1,1 @@
+"""Comments on published content: submitting, moderation, reports, the moderators' digest."""
