@@ -56,6 +56,7 @@ from feedback.services import (
     comments_public_changed,
     normalize_email,
 )
+from strategy.base import validated_save
 
 # The name anonymized comments are shown under (account deletions keep "gelöschtes Konto").
 ERASED_AUTHOR = "anonym"
@@ -384,8 +385,7 @@ def _request_log(*, kind: str, email: str, actor: Any, summary: dict[str, int]) 
         actor_name=actor.get_full_name() or actor.get_username(),
         summary=summary,
     )
-    entry.full_clean()
-    entry.save()
+    validated_save(entry)
     return entry
 
 

@@ -63,6 +63,7 @@ from feedback.secretbox import (
     secret_encrypt,
 )
 from feedback.text import clean_text
+from strategy.base import validated_save
 from strategy.models import Measure, MeasureStatus, Publishable
 from strategy.services import SeedReport, content_seed
 from strategy.verl_content import SeedItem
@@ -110,8 +111,7 @@ def _log(*, comment: Comment, step: str, actor: Any, reason: str = "") -> Modera
     action = ModerationAction(
         comment=comment, action=step, actor=actor, actor_name=_actor_name(actor), reason=reason
     )
-    action.full_clean()
-    action.save()
+    validated_save(action)
     return action
 
 
@@ -253,8 +253,7 @@ def comment_submit(
     if trusted:
         comment.status = CommentStatus.APPROVED
         comment.moderated_at = now
-    comment.full_clean()
-    comment.save()
+    validated_save(comment)
     if trusted:
         _log(
             comment=comment,
@@ -283,8 +282,7 @@ def comment_approve(*, comment: Comment, moderator: Any, reason: str = "") -> Co
     comment.status = CommentStatus.APPROVED
     comment.moderated_at = timezone.now()
     comment.hidden_at = None
-    comment.full_clean()
-    comment.save()
+    validated_save(comment)
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     _log(comment=comment, step=ModerationStep.APPROVE, actor=moderator, reason=reason)
     comments_public_changed(comment)
@@ -305,8 +303,7 @@ def comment_reject(
     _require(comment, "reject")
     comment.status = CommentStatus.REJECTED
     comment.moderated_at = timezone.now()
-    comment.full_clean()
-    comment.save()
+    validated_save(comment)
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     logged = ": ".join(part for part in [reason.title if reason else "", note] if part)
     _log(comment=comment, step=ModerationStep.REJECT, actor=moderator, reason=logged)
@@ -326,8 +323,7 @@ def comment_mark_spam(*, comment: Comment, moderator: Any, note: str = "") -> Co
     _require(comment, "spam")
     comment.status = CommentStatus.SPAM
     comment.moderated_at = timezone.now()
-    comment.full_clean()
-    comment.save()
+    validated_save(comment)
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     _log(comment=comment, step=ModerationStep.SPAM, actor=moderator, reason=note)
     comments_public_changed(comment)
@@ -346,8 +342,7 @@ def comment_edit(*, comment: Comment, moderator: Any, text: str, reason: str = "
         comment.original_text = comment.text
     comment.text = text
     comment.edited_at = timezone.now()
-    comment.full_clean()
-    comment.save()
+    validated_save(comment)
     _log(comment=comment, step=ModerationStep.EDIT, actor=moderator, reason=reason)
     comments_public_changed(comment)
     return comment
@@ -370,8 +365,7 @@ def comment_answer(*, comment: Comment, staff: Any, text: str) -> Comment:
         is_official=True,
         moderated_at=now,
     )
-    answer.full_clean()
-    answer.save()
+    validated_save(answer)
     _log(comment=comment, step=ModerationStep.ANSWER, actor=staff)
     comments_public_changed(comment)
     _author_notify(comment=comment, template="comment_answered", context={"answer": answer})
@@ -384,8 +378,7 @@ def comment_hide(*, comment: Comment, moderator: Any, reason: str = "") -> Comme
     comment = _locked(comment)
     _require(comment, "hide")
     comment.hidden_at = timezone.now()
-    comment.full_clean()
-    comment.save()
+    validated_save(comment)
     _log(comment=comment, step=ModerationStep.HIDE, actor=moderator, reason=reason)
     comments_public_changed(comment)
     return comment
@@ -398,8 +391,7 @@ def comment_restore(*, comment: Comment, moderator: Any, reason: str = "") -> Co
     _require(comment, "restore")
     now = timezone.now()
     comment.hidden_at = None
-    comment.full_clean()
-    comment.save()
+    validated_save(comment)
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=now)
     _log(comment=comment, step=ModerationStep.RESTORE, actor=moderator, reason=reason)
     comments_public_changed(comment)
@@ -427,13 +419,11 @@ def comment_report(
             code="duplicate",
         )
     report = CommentReport(comment=comment, reason=reason, note=note.strip())
-    report.full_clean()
-    report.save()
+    validated_save(report)
     open_reports = CommentReport.objects.filter(comment=comment).open().count()
     if open_reports >= settings.COMMENT_REPORT_THRESHOLD:
         comment.hidden_at = timezone.now()
-        comment.full_clean()
-        comment.save()
+        validated_save(comment)
         _log(
             comment=comment,
             step=ModerationStep.HIDE,
@@ -505,8 +495,7 @@ def address_confirm(*, email: str) -> ConfirmedAddress:
     address.confirmed_at = timezone.now()
     address.notify = True
     address.unsubscribed_at = None
-    address.full_clean()
-    address.save()
+    validated_save(address)
     return address
 
 
@@ -519,8 +508,7 @@ def address_unsubscribe(*, token: str) -> ConfirmedAddress | None:
     if address.notify:
         address.notify = False
         address.unsubscribed_at = timezone.now()
-        address.full_clean()
-        address.save()
+        validated_save(address)
     return address
 
 
@@ -530,10 +518,11 @@ def address_unsubscribe(*, token: str) -> ConfirmedAddress | None:
 @transaction.atomic
 def account_consent_record(*, user: Any, version: str) -> AccountConsent:
     """Remember which privacy policy a new account agreed to (the latest agreement counts)."""
-    consent, _created = AccountConsent.objects.update_or_create(
-        user=user, defaults={"version": version, "consented_at": timezone.now()}
-    )
-    consent.full_clean()
+    consent = AccountConsent.objects.select_for_update().filter(user=user).first()
+    consent = consent or AccountConsent(user=user)
+    consent.version = version
+    consent.consented_at = timezone.now()
+    validated_save(consent)
     return consent
 
 
@@ -669,11 +658,6 @@ def reference_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b{re.escape(settings.REFERENCE_PREFIX)}-\d{{4}}-\d{{6,}}\b", re.I)
 
 
-def _save(obj: Any, **kwargs: Any) -> None:
-    obj.full_clean(**kwargs)
-    obj.save()
-
-
 # --- Contact form -----------------------------------------------------------------------
 
 
@@ -709,8 +693,8 @@ def conversation_open_from_form(
             created_at=now,
             last_message_at=now,
         )
-        _save(conversation)
-        _save(
+        validated_save(conversation)
+        validated_save(
             Message(
                 conversation=conversation,
                 direction=Direction.IN,
@@ -810,7 +794,7 @@ def _attachments_store(*, message: Message, mail: ParsedMail, dry_run: bool) -> 
                     size=size,
                 )
                 stored.file.save(attachment.filename, ContentFile(attachment.payload), save=False)
-                _save(stored)
+                validated_save(stored)
             continue
         dropped.append(f"{attachment.filename}: {reason}")
     return dropped
@@ -871,13 +855,13 @@ def _mail_store(mail: ParsedMail, *, dry_run: bool) -> tuple[Conversation, Messa
             created_at=now,
             last_message_at=now,
         )
-        _save(conversation)
+        validated_save(conversation)
     else:
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         # A citizen wrote again: whatever the state, the conversation needs attention.
         conversation.status = ConversationStatus.NEW
         conversation.last_message_at = now
-        _save(conversation)
+        validated_save(conversation)
     message = Message(
         conversation=conversation,
         direction=Direction.IN,
@@ -894,7 +878,7 @@ def _mail_store(mail: ParsedMail, *, dry_run: bool) -> tuple[Conversation, Messa
         created_at=now,
     )
     # Uniqueness is left to the database: its constraint also holds against a concurrent ingest.
-    _save(message, validate_unique=False, validate_constraints=False)
+    validated_save(message, validate_unique=False, validate_constraints=False)
     dropped = _attachments_store(message=message, mail=mail, dry_run=dry_run)
     if dropped:
         message.dropped_attachments = dropped
@@ -941,7 +925,7 @@ def conversation_set_status(*, conversation: Conversation, status: str) -> Conve
             return conversation
         status_change_check(conversation=conversation, status=status)
         conversation.status = status
-        _save(conversation)
+        validated_save(conversation)
     return conversation
 
 
@@ -962,7 +946,7 @@ def conversation_edit(
         current.topic = topic
         current.assignee = assignee
         current.notes = notes
-        _save(current)
+        validated_save(current)
     return current
 
 
@@ -970,7 +954,7 @@ def conversation_assign(*, conversation: Conversation, assignee: Any) -> Convers
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         conversation.assignee = assignee
-        _save(conversation)
+        validated_save(conversation)
     return conversation
 
 
@@ -1026,10 +1010,10 @@ def conversation_answer(*, conversation: Conversation, author: Any, text: str) -
             sent_at=now,
             created_at=now,
         )
-        _save(message)
+        validated_save(message)
         conversation.status = ConversationStatus.ANSWERED
         conversation.last_message_at = now
-        _save(conversation)
+        validated_save(conversation)
         headers = {"Message-ID": f"<{message_id}>"}
         if parent is not None:
             headers["In-Reply-To"] = f"<{parent.message_id}>"
@@ -1106,7 +1090,7 @@ def measure_link_create(
         link = MeasureLink(
             measure=measure, comment=comment, conversation=conversation, linked_by=linked_by
         )
-        _save(link)
+        validated_save(link)
         _measure_links_changed(link)
     return link
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from feedback.models import RejectionReason
+from strategy.base import validated_save
 
 DEFAULT_REASONS = [
     (
@@ -60,8 +61,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"create rejection reason {title!r}")
             if not dry_run:
                 reason = RejectionReason(title=title, text=text, position=position)
-                reason.full_clean()
-                reason.save()
+                validated_save(reason)
         if verbosity >= 1:
             suffix = " (dry run: nothing saved)" if dry_run else ""
             self.stdout.write(f"{len(DEFAULT_REASONS)} rejection reasons created{suffix}")
