@@ -58,9 +58,10 @@ from feedback.services import (
     conversation_assign,
     conversation_edit,
     conversation_set_status,
-    status_change_check,
+    conversation_status_check,
 )
 from feedback.text import clean_text
+from strategy.base import TransitionNotAllowed
 from strategy.models import Measure
 
 
@@ -368,15 +369,14 @@ class CommentAdminForm(forms.ModelForm):
         cleaned = super().clean()
         comment = self.instance
         decision = cleaned.get("decision")
-        if decision and not comment.allows(decision):
-            self.add_error(
-                "decision",
-                _("Dieser Schritt ist für einen Kommentar im Status „%(status)s“ nicht möglich.")
-                % {"status": comment.get_status_display()},
-            )
+        if decision:
+            try:
+                services.comment_step_check(comment=comment, step=decision)
+            except TransitionNotAllowed as error:
+                self.add_error("decision", error)
         if decision == "reject" and not cleaned.get("rejection_reason"):
             self.add_error("rejection_reason", _("Bitte wählen Sie einen Ablehnungsgrund."))
-        if "text" in self.changed_data and not comment.allows("edit"):
+        if "text" in self.changed_data and not comment.is_editable:
             self.add_error("text", _("Abgelehnte Kommentare und Spam werden nicht bearbeitet."))
         answer = cleaned.get("official_answer", "").strip()
         if answer:
@@ -567,7 +567,7 @@ class CommentAdmin(admin.ModelAdmin):
             "notify",
             "moderated_at",
         ]
-        if obj is not None and not obj.allows("edit"):
+        if obj is not None and not obj.is_editable:
             readonly.append("text")
         return readonly
 
@@ -869,7 +869,7 @@ class ConversationForm(forms.ModelForm):
     def clean_status(self) -> str:
         status = self.cleaned_data["status"]
         if self.instance.pk and status != self.initial.get("status"):
-            status_change_check(conversation=self.instance, status=status)
+            conversation_status_check(conversation=self.instance, status=status)
         return status
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
 from itertools import chain
@@ -63,7 +63,7 @@ from feedback.secretbox import (
     secret_encrypt,
 )
 from feedback.text import clean_text
-from strategy.base import validated_save
+from strategy.base import TransitionNotAllowed, transition_check, validated_save
 from strategy.models import Measure, MeasureStatus, Publishable
 from strategy.services import SeedReport, content_seed
 from strategy.verl_content import SeedItem
@@ -75,10 +75,6 @@ OFFICIAL_AUTHOR = "Stadt Verl"
 DUPLICATE_WINDOW = 24 * 60 * 60
 CONFIRMATION_SALT = "feedback.address-confirm"
 CONFIRMATION_MAX_AGE = 7 * 24 * 60 * 60
-
-
-class TransitionNotAllowed(ValidationError):
-    """A moderation step that the comment's current state does not allow."""
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -98,13 +94,54 @@ def _locked(comment: Comment) -> Comment:
     return Comment.objects.select_for_update().get(pk=comment.pk)
 
 
-def _require(comment: Comment, step: str) -> None:
-    if not comment.allows(step):
-        raise TransitionNotAllowed(
-            _("Dieser Schritt ist für einen Kommentar im Status „%(status)s“ nicht möglich.")
-            % {"status": comment.get_status_display()},
-            code="transition",
-        )
+# The moderation steps that set a status, and the status each one sets.
+STEP_STATUS = {
+    ModerationStep.APPROVE: CommentStatus.APPROVED,
+    ModerationStep.REJECT: CommentStatus.REJECTED,
+    ModerationStep.SPAM: CommentStatus.SPAM,
+}
+# The steps that leave the status as it is, and what each needs of the comment.
+STEP_PRECONDITIONS: dict[str, Callable[[Comment], bool]] = {
+    ModerationStep.EDIT: lambda comment: comment.is_editable,
+    ModerationStep.HIDE: lambda comment: comment.is_public,
+    ModerationStep.RESTORE: lambda comment: (
+        comment.status == CommentStatus.APPROVED and comment.is_hidden
+    ),
+    ModerationStep.ANSWER: lambda comment: (
+        comment.status == CommentStatus.APPROVED
+        and comment.parent_id is None
+        and not comment.is_official
+    ),
+}
+
+
+def _step_refused_message(comment: Comment) -> str:
+    return _("Dieser Schritt ist für einen Kommentar im Status „%(status)s“ nicht möglich.") % {
+        "status": comment.get_status_display()
+    }
+
+
+def comment_status_check(*, comment: Comment, status: str) -> None:
+    """Raise TransitionNotAllowed unless the comment may move from its status to `status`."""
+    transition_check(
+        transitions=Comment.TRANSITIONS,
+        current=comment.status,
+        new=status,
+        message=_step_refused_message(comment),
+    )
+
+
+def comment_step_check(*, comment: Comment, step: str) -> None:
+    """Raise TransitionNotAllowed unless the moderation step `step` may be taken now.
+
+    Steps that set a status follow `Comment.TRANSITIONS`; the others have preconditions of
+    their own (`STEP_PRECONDITIONS`). The admin calls it to explain a refused step before
+    anything is saved.
+    """
+    if step in STEP_STATUS:
+        comment_status_check(comment=comment, status=STEP_STATUS[step])
+    elif not STEP_PRECONDITIONS[step](comment):
+        raise TransitionNotAllowed(_step_refused_message(comment), code="step_not_allowed")
 
 
 def _log(*, comment: Comment, step: str, actor: Any, reason: str = "") -> ModerationAction:
@@ -275,17 +312,28 @@ def comment_submit(
 # --- Moderation -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def comment_approve(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
+def _moderation_step(*, comment: Comment, step: str, moderator: Any, reason: str) -> Comment:
+    """What approving, rejecting and marking as spam share: lock, check, set the status,
+    count open reports as resolved, log, and have the public pages rebuilt."""
     comment = _locked(comment)
-    _require(comment, "approve")
-    comment.status = CommentStatus.APPROVED
+    status = STEP_STATUS[step]
+    comment_status_check(comment=comment, status=status)
+    comment.status = status
     comment.moderated_at = timezone.now()
-    comment.hidden_at = None
+    if status == CommentStatus.APPROVED:
+        comment.hidden_at = None  # approving is the review that reports ask for
     validated_save(comment)
     CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
-    _log(comment=comment, step=ModerationStep.APPROVE, actor=moderator, reason=reason)
+    _log(comment=comment, step=step, actor=moderator, reason=reason)
     comments_public_changed(comment)
+    return comment
+
+
+@transaction.atomic
+def comment_approve(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
+    comment = _moderation_step(
+        comment=comment, step=ModerationStep.APPROVE, moderator=moderator, reason=reason
+    )
     _author_notify(comment=comment, template="comment_approved", context={})
     return comment
 
@@ -299,15 +347,10 @@ def comment_reject(
     note: str = "",
 ) -> Comment:
     """Reject; the chosen reason's text is mailed to an author who asked for updates."""
-    comment = _locked(comment)
-    _require(comment, "reject")
-    comment.status = CommentStatus.REJECTED
-    comment.moderated_at = timezone.now()
-    validated_save(comment)
-    CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
     logged = ": ".join(part for part in [reason.title if reason else "", note] if part)
-    _log(comment=comment, step=ModerationStep.REJECT, actor=moderator, reason=logged)
-    comments_public_changed(comment)
+    comment = _moderation_step(
+        comment=comment, step=ModerationStep.REJECT, moderator=moderator, reason=logged
+    )
     _author_notify(
         comment=comment,
         template="comment_rejected",
@@ -319,22 +362,16 @@ def comment_reject(
 @transaction.atomic
 def comment_mark_spam(*, comment: Comment, moderator: Any, note: str = "") -> Comment:
     """Spam is never shown and its author gets no mail."""
-    comment = _locked(comment)
-    _require(comment, "spam")
-    comment.status = CommentStatus.SPAM
-    comment.moderated_at = timezone.now()
-    validated_save(comment)
-    CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
-    _log(comment=comment, step=ModerationStep.SPAM, actor=moderator, reason=note)
-    comments_public_changed(comment)
-    return comment
+    return _moderation_step(
+        comment=comment, step=ModerationStep.SPAM, moderator=moderator, reason=note
+    )
 
 
 @transaction.atomic
 def comment_edit(*, comment: Comment, moderator: Any, text: str, reason: str = "") -> Comment:
     """Correct a comment's text; the text as submitted is kept and the edit is shown."""
     comment = _locked(comment)
-    _require(comment, "edit")
+    comment_step_check(comment=comment, step=ModerationStep.EDIT)
     text = clean_text(text)
     if text == comment.text:
         return comment
@@ -352,7 +389,7 @@ def comment_edit(*, comment: Comment, moderator: Any, text: str, reason: str = "
 def comment_answer(*, comment: Comment, staff: Any, text: str) -> Comment:
     """The town's official answer, public at once, highlighted under the comment."""
     comment = _locked(comment)
-    _require(comment, "answer")
+    comment_step_check(comment=comment, step=ModerationStep.ANSWER)
     now = timezone.now()
     answer = Comment(
         content_type_id=comment.content_type_id,
@@ -376,7 +413,7 @@ def comment_answer(*, comment: Comment, staff: Any, text: str) -> Comment:
 def comment_hide(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
     """Take an approved comment off the page until it has been reviewed."""
     comment = _locked(comment)
-    _require(comment, "hide")
+    comment_step_check(comment=comment, step=ModerationStep.HIDE)
     comment.hidden_at = timezone.now()
     validated_save(comment)
     _log(comment=comment, step=ModerationStep.HIDE, actor=moderator, reason=reason)
@@ -388,7 +425,7 @@ def comment_hide(*, comment: Comment, moderator: Any, reason: str = "") -> Comme
 def comment_restore(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
     """Show a hidden comment again; its open reports count as reviewed."""
     comment = _locked(comment)
-    _require(comment, "restore")
+    comment_step_check(comment=comment, step=ModerationStep.RESTORE)
     now = timezone.now()
     comment.hidden_at = None
     validated_save(comment)
@@ -888,33 +925,19 @@ def _mail_store(mail: ParsedMail, *, dry_run: bool) -> tuple[Conversation, Messa
 
 # --- Staff: status, assignment, answers -------------------------------------------------
 
-ALLOWED_TRANSITIONS = {
-    ConversationStatus.NEW: {
-        ConversationStatus.IN_PROGRESS,
-        ConversationStatus.ANSWERED,
-        ConversationStatus.CLOSED,
-    },
-    ConversationStatus.IN_PROGRESS: {
-        ConversationStatus.NEW,
-        ConversationStatus.ANSWERED,
-        ConversationStatus.CLOSED,
-    },
-    ConversationStatus.ANSWERED: {ConversationStatus.IN_PROGRESS, ConversationStatus.CLOSED},
-    ConversationStatus.CLOSED: {ConversationStatus.IN_PROGRESS},
-}
 
-
-def status_change_check(*, conversation: Conversation, status: str) -> None:
-    """Raise a ValidationError unless the conversation may move to `status` from where it is."""
-    if status not in ALLOWED_TRANSITIONS[ConversationStatus(conversation.status)]:
-        raise ValidationError(
-            _("Ein Vorgang im Status „%(current)s“ kann nicht auf „%(new)s“ gesetzt werden.")
-            % {
-                "current": conversation.get_status_display(),
-                "new": ConversationStatus(status).label,
-            },
-            code="invalid_transition",
-        )
+def conversation_status_check(*, conversation: Conversation, status: str) -> None:
+    """Raise TransitionNotAllowed unless the conversation may move from its status to `status`."""
+    transition_check(
+        transitions=Conversation.TRANSITIONS,
+        current=conversation.status,
+        new=status,
+        message=_("Ein Vorgang im Status „%(current)s“ kann nicht auf „%(new)s“ gesetzt werden.")
+        % {
+            "current": conversation.get_status_display(),
+            "new": ConversationStatus(status).label,
+        },
+    )
 
 
 def conversation_set_status(*, conversation: Conversation, status: str) -> Conversation:
@@ -923,7 +946,7 @@ def conversation_set_status(*, conversation: Conversation, status: str) -> Conve
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if conversation.status == status:
             return conversation
-        status_change_check(conversation=conversation, status=status)
+        conversation_status_check(conversation=conversation, status=status)
         conversation.status = status
         validated_save(conversation)
     return conversation
@@ -941,7 +964,7 @@ def conversation_edit(
     with transaction.atomic():
         current = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if current.status != status:
-            status_change_check(conversation=current, status=status)
+            conversation_status_check(conversation=current, status=status)
         current.status = status
         current.topic = topic
         current.assignee = assignee
@@ -981,7 +1004,7 @@ def conversation_answer(*, conversation: Conversation, author: Any, text: str) -
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if conversation.status == ConversationStatus.CLOSED:
-            raise ValidationError(
+            raise TransitionNotAllowed(
                 _("Der Vorgang ist geschlossen. Bitte öffnen Sie ihn erneut, bevor Sie antworten."),
                 code="closed",
             )

@@ -82,16 +82,16 @@ class CommentQuerySet(models.QuerySet):
 class Comment(models.Model):
     """A citizen's comment (or a reply, or the town's official answer) on a content item."""
 
-    # Which moderation steps may start from which status; services enforce it, the admin
-    # uses it to explain a refused step before anything is saved.
+    # Which statuses may follow which; `comment_status_check` enforces it and the admin uses
+    # it to explain a refused step before anything is saved. Moderators approve, reject or
+    # mark as spam; hiding, restoring, editing and answering leave the status as it is.
     TRANSITIONS: dict[str, frozenset[str]] = {
-        "approve": frozenset({CommentStatus.PENDING, CommentStatus.REJECTED, CommentStatus.SPAM}),
-        "reject": frozenset({CommentStatus.PENDING, CommentStatus.APPROVED}),
-        "spam": frozenset({CommentStatus.PENDING, CommentStatus.APPROVED, CommentStatus.REJECTED}),
-        "edit": frozenset({CommentStatus.PENDING, CommentStatus.APPROVED}),
-        "hide": frozenset({CommentStatus.APPROVED}),
-        "restore": frozenset({CommentStatus.APPROVED}),
-        "answer": frozenset({CommentStatus.APPROVED}),
+        CommentStatus.PENDING: frozenset(
+            {CommentStatus.APPROVED, CommentStatus.REJECTED, CommentStatus.SPAM}
+        ),
+        CommentStatus.APPROVED: frozenset({CommentStatus.REJECTED, CommentStatus.SPAM}),
+        CommentStatus.REJECTED: frozenset({CommentStatus.APPROVED, CommentStatus.SPAM}),
+        CommentStatus.SPAM: frozenset({CommentStatus.APPROVED}),
     }
 
     content_type = models.ForeignKey(
@@ -218,17 +218,10 @@ class Comment(models.Model):
     def is_public(self) -> bool:
         return self.status == CommentStatus.APPROVED and self.hidden_at is None
 
-    def allows(self, step: str) -> bool:
-        """Whether the moderation step `step` may start from the current state."""
-        if self.status not in self.TRANSITIONS[step]:
-            return False
-        if step == "hide":
-            return self.hidden_at is None
-        if step == "restore":
-            return self.hidden_at is not None
-        if step == "answer":
-            return self.parent_id is None and not self.is_official
-        return True
+    @property
+    def is_editable(self) -> bool:
+        """Moderators correct pending and approved comments, never rejected ones or spam."""
+        return self.status in {CommentStatus.PENDING, CommentStatus.APPROVED}
 
 
 class ReportReason(models.TextChoices):

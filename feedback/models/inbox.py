@@ -86,6 +86,22 @@ class ReferenceCounter(models.Model):
 class Conversation(models.Model):
     """One matter a citizen raised, by contact form or e-mail, with all messages both ways."""
 
+    # Which statuses staff may set after which; `conversation_status_check` enforces it.
+    # Staff reopen a closed conversation as in progress. An answer sets "answered" and a
+    # citizen's new mail sets "new" whatever the status: those are no choice of staff.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        ConversationStatus.NEW: frozenset(
+            {ConversationStatus.IN_PROGRESS, ConversationStatus.ANSWERED, ConversationStatus.CLOSED}
+        ),
+        ConversationStatus.IN_PROGRESS: frozenset(
+            {ConversationStatus.NEW, ConversationStatus.ANSWERED, ConversationStatus.CLOSED}
+        ),
+        ConversationStatus.ANSWERED: frozenset(
+            {ConversationStatus.IN_PROGRESS, ConversationStatus.CLOSED}
+        ),
+        ConversationStatus.CLOSED: frozenset({ConversationStatus.IN_PROGRESS}),
+    }
+
     reference = models.CharField(_("Vorgangsnummer"), max_length=32, unique=True, editable=False)
     channel = models.CharField(_("Kanal"), max_length=10, choices=Channel, editable=False)
     status = models.CharField(

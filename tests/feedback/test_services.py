@@ -17,6 +17,7 @@ from feedback.models import (
     ModerationAction,
     ReportReason,
 )
+from strategy.base import TransitionNotAllowed
 from tests.feedback.factories import (
     ApprovedCommentFactory,
     CommentFactory,
@@ -123,13 +124,13 @@ def test_approve_reject_and_spam_follow_the_allowed_transitions(page, moderator)
     comment.refresh_from_db()
     assert comment.status == CommentStatus.APPROVED
     assert list(Comment.objects.public()) == [comment]
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.comment_approve(comment=comment, moderator=moderator)
 
     reason = RejectionReasonFactory()
     services.comment_reject(comment=comment, moderator=moderator, reason=reason, note="zu scharf")
     services.comment_mark_spam(comment=comment, moderator=moderator)
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.comment_reject(comment=comment, moderator=moderator, reason=reason)
     comment.refresh_from_db()
     assert comment.status == CommentStatus.SPAM
@@ -171,9 +172,9 @@ def test_official_answer_is_public_at_once_and_one_level(page, moderator):
     assert answer.author_name == "Stadt Verl"
     assert answer.parent == comment
     assert answer.target == page
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.comment_answer(comment=answer, staff=moderator, text="Nein")
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.comment_answer(comment=CommentFactory(target=page), staff=moderator, text="x")
 
 
