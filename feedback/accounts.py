@@ -20,10 +20,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from feedback.account_services import account_consent_record
 from feedback.outbox import rendered_email_queue
 from feedback.ratelimit import client_fingerprint
 from feedback.secretbox import secret_decrypt, secret_encrypt
-from feedback.services import account_consent_record
 
 
 class MFAAdapter(DefaultMFAAdapter):

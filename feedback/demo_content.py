@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 
+from feedback.comments.services import OFFICIAL_AUTHOR
 from feedback.models import Comment, CommentStatus, MeasureLink
-from feedback.services import OFFICIAL_AUTHOR
 from strategy.models import Measure, Page, Publishable
 from strategy.verl_content import SeedItem
 

@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from feedback.captcha import TextCaptchaField
-from feedback.inbound import one_line
+from feedback.inbox.parse import one_line
 from feedback.models import ReportReason, Topic
 from feedback.validators import validate_link_count
 from strategy.forms import LocalizedChoiceField

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from feedback import services
+from feedback.measure_links import services
 
 
 def measure_status_changed(

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from feedback import receipts, services
+from feedback import account_services, receipts
+from feedback.comments import services as comments
 from feedback.forms import AccountDeleteForm, CommentForm, ContactForm, ReportForm
+from feedback.inbox.services import conversation_open_from_form
 from feedback.models import Comment, ConfirmedAddress, Topic
 from feedback.ratelimit import (
     Limit,
@@ -25,7 +27,7 @@ from feedback.ratelimit import (
     limit_exceeded,
     recent_client_fingerprints,
 )
-from feedback.services import conversation_open_from_form
+from feedback.subscriptions import services as subscriptions
 from feedback.transparency import bar_chart, transparency_report
 from strategy.models import Publishable
 from verl_digital import pagecache
@@ -100,7 +102,7 @@ def _comment_form(
     if form.is_valid():
         data = form.cleaned_data
         try:
-            comment = services.comment_submit(
+            comment = comments.comment_submit(
                 target=target,
                 parent=parent,
                 author_name=data["author_name"],
@@ -134,7 +136,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     context["form"] = form
     if form.is_valid():
         try:
-            services.comment_report(
+            comments.comment_report(
                 comment=comment,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
@@ -170,11 +172,11 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 def address_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: link scanners in mail systems only ever GET."""
     try:
-        email = services.confirmation_email(token)
+        email = subscriptions.confirmation_email(token)
     except BadSignature:
         return render(request, "feedback/confirmedaddress_invalid.html", status=400)
     if request.method == "POST":
-        services.address_confirm(email=email)
+        subscriptions.address_confirm(email=email)
         return render(request, "feedback/confirmedaddress_confirm.html", {"done": True})
     return render(request, "feedback/confirmedaddress_confirm.html", {"email": email})
 
@@ -185,7 +187,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The token in the URL is the only credential needed: it was mailed to the address."""
     address = get_object_or_404(ConfirmedAddress, unsubscribe_token=token)
     if request.method == "POST":
-        services.address_unsubscribe(token=token)
+        subscriptions.address_unsubscribe(token=token)
         return render(request, "feedback/confirmedaddress_unsubscribe.html", {"done": True})
     return render(request, "feedback/confirmedaddress_unsubscribe.html", {"address": address})
 
@@ -198,7 +200,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = request.user
             logout(request)
-            services.account_delete(user=user)
+            account_services.account_delete(user=user)
             messages.success(request, _("Ihr Konto ist gelöscht."))
             return redirect("strategy:home")
         return render(request, "account/account_delete.html", {"form": form}, status=400)

@@ -6,8 +6,8 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
-from feedback.inbound import one_line
-from feedback.services import IngestOutcome, IngestResult
+from feedback.inbox.ingest import IngestOutcome, IngestResult
+from feedback.inbox.parse import one_line
 
 # sysexits.h: a mail server that pipes into `ingest_email` bounces on EX_DATAERR and
 # retries later on EX_TEMPFAIL.

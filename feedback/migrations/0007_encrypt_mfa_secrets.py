@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def encrypt(apps, schema_editor):
-    from feedback.services import mfa_secrets_encrypt
+    from feedback.account_services import mfa_secrets_encrypt
 
     mfa_secrets_encrypt(model=apps.get_model("mfa", "Authenticator"))
 

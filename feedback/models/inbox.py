@@ -70,7 +70,7 @@ class ConversationQuerySet(models.QuerySet):
 
 
 class ReferenceCounter(models.Model):
-    """The last reference number handed out per year (counted up by `services.reference_allocate`)."""
+    """The last reference number handed out per year (counted up by `feedback.inbox.services.reference_allocate`)."""
 
     year = models.PositiveSmallIntegerField(_("Jahr"), unique=True)
     last_number = models.PositiveIntegerField(_("zuletzt vergeben"), default=0)

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from feedback import services
+from feedback.comments import services
 from feedback.models import Comment, Conversation, Topic
 from strategy.models import Page
 from tests.feedback.factories import solved_captcha

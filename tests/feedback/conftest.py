@@ -30,6 +30,13 @@ def moderator(roles):
 
 
 @pytest.fixture
+def moderator_client(moderator):
+    from tests.feedback.factories import signed_in
+
+    return signed_in(moderator)
+
+
+@pytest.fixture
 def editor(roles):
     from tests.feedback.factories import UserFactory
 

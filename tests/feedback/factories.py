@@ -6,6 +6,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from captcha.models import CaptchaStore
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
 from feedback.models import (
@@ -136,3 +137,10 @@ class AnswerTemplateFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = AnswerTemplate
+
+
+def signed_in(user) -> Client:
+    """A test client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from feedback import services
+from feedback.comments import services
 from feedback.roles import MODERATION
 from tests.feedback.factories import UserFactory, totp_code
 from tests.strategy.factories import PageFactory

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from feedback.inbox.services import conversation_answer
 from feedback.models import Attachment, Conversation, Message, Topic
-from feedback.services import conversation_answer
 from tests.feedback import mailcorpus
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from feedback import services
+from feedback.comments import services
 from feedback.models import Comment, CommentReport, CommentStatus, ConfirmedAddress
+from feedback.subscriptions import services as subscriptions
 from strategy.models import Page
 from tests.feedback.factories import (
     ApprovedCommentFactory,
@@ -48,13 +49,6 @@ def comments_section(html: str) -> str:
 @pytest.fixture
 def cdo_page(verl_content) -> Page:
     return Page.objects.get(slug=Page.HOME)
-
-
-@pytest.fixture
-def moderator_client(moderator) -> Client:
-    client = Client()
-    client.force_login(moderator)
-    return client
 
 
 # --- The whole flow -----------------------------------------------------------------------
@@ -374,7 +368,7 @@ def test_a_reader_reports_a_comment_and_enough_reports_hide_it(
 
 
 def test_confirming_an_address_needs_a_click_on_the_button(client):
-    token = services.confirmation_token("neu@example.org")
+    token = subscriptions.confirmation_token("neu@example.org")
     url = reverse("feedback:address_confirm", args=[token])
     assert "neu@example.org" in client.get(url).content.decode()
     assert not ConfirmedAddress.objects.exists()  # link scanners only GET

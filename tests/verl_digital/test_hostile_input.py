@@ -366,8 +366,8 @@ def test_too_many_fields_get_the_german_400_page(home):
 def test_line_breaks_in_a_contact_subject_never_reach_a_mail_header(
     smtp_server, run_tasks, superuser, django_capture_on_commit_callbacks
 ):
+    from feedback.inbox.services import conversation_answer
     from feedback.models import Conversation
-    from feedback.services import conversation_answer
 
     valid = {
         "name": "Erika\r\nBcc: opfer@example.org",

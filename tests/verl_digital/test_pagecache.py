@@ -11,9 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from feedback import services
 from feedback.captcha import NUMBER_WORDS
+from feedback.comments import services
+from feedback.measure_links import services as measure_links
 from feedback.models import Comment
+from feedback.privacy import erasure
 from strategy.models import Page, PublicationStatus
 from tests.feedback.factories import ApprovedCommentFactory, CommentFactory
 from tests.feedback.test_views import comments_section, form_url, guest_data
@@ -291,10 +293,10 @@ def test_linking_feedback_to_a_measure_and_its_status_show_at_once(client, super
     assert "noch keine Rückmeldungen zugeordnet" in html
     assert "in Umsetzung" not in html
     link = commit(
-        services.measure_link_create, measure=measure, comment=comment, linked_by=superuser
+        measure_links.measure_link_create, measure=measure, comment=comment, linked_by=superuser
     )
     assert "Bitte die E-Akte zuerst" in client.get(url).content.decode()
-    commit(services.measure_link_delete, link=link)
+    commit(measure_links.measure_link_delete, link=link)
     assert "Bitte die E-Akte zuerst" not in client.get(url).content.decode()
     commit(
         measure_set_status, measure=measure, status=MeasureStatus.IN_PROGRESS, changed_by=superuser
@@ -305,13 +307,11 @@ def test_linking_feedback_to_a_measure_and_its_status_show_at_once(client, super
 def test_an_erasure_request_anonymizes_the_cached_comments_at_once(
     client, cdo_page, superuser, commit
 ):
-    from feedback import privacy
-
     ApprovedCommentFactory(
         target=cdo_page, author_name="Erika Beispiel", author_email="erika@example.org"
     )
     assert "Erika Beispiel" in client.get("/").content.decode()
-    commit(privacy.personal_data_erase, email="erika@example.org", actor=superuser)
+    commit(erasure.personal_data_erase, email="erika@example.org", actor=superuser)
     section = comments_section(client.get("/").content.decode())
     assert "Erika Beispiel" not in section
-    assert privacy.ERASED_AUTHOR in section
+    assert erasure.ERASED_AUTHOR in section

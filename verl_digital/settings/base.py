@@ -228,7 +228,7 @@ PRIVACY_POLICY_VERSION = env.str("PRIVACY_POLICY_VERSION", default="2026-01")
 # Seconds the numbers of /transparenz/ are kept in the cache before they are computed again.
 TRANSPARENCY_CACHE_SECONDS = env.int("TRANSPARENCY_CACHE_SECONDS", default=600)
 
-# --- Retention of personal data (manage.py purge_personal_data, feedback/privacy.py) -----
+# --- Retention of personal data (manage.py purge_personal_data, feedback/privacy/) -----
 # Comments, reports and conversations older than this are anonymized or deleted.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 # Accounts whose address was never confirmed are deleted after this many days.

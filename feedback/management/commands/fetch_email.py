@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from feedback.imap import DATABASE_DOWN, IMAP_ERRORS, mailbox_poll
-from feedback.inbound import one_line
+from feedback.inbox.imap import DATABASE_DOWN, IMAP_ERRORS, mailbox_poll
+from feedback.inbox.parse import one_line
 from feedback.management.reporting import EX_TEMPFAIL, IngestReport
 
 logger = logging.getLogger(__name__)

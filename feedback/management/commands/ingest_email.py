@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
+from feedback.inbox.ingest import IngestOutcome, IngestResult, message_ingest
 from feedback.management.reporting import EX_TEMPFAIL, IngestReport
-from feedback.services import IngestOutcome, IngestResult, message_ingest
 
 # One source's messages: (label, raw bytes) or (label, reason it cannot be read).
 Source = Iterator[tuple[str, bytes | IngestResult]]

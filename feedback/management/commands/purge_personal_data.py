@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from feedback.privacy import personal_data_purge
+from feedback.privacy.erasure import personal_data_purge
 
 LABELS = {
     "comments_deleted": "comments deleted (not public, older than {months} months)",

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from feedback.services import inbox_seed
+from feedback.inbox.services import inbox_seed
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedback.inbound import InvalidMail, parse_message, sniff_content_type
+from feedback.inbox.parse import InvalidMail, parse_message, sniff_content_type
 from tests.feedback import mailcorpus
 
 

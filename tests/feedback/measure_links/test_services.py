@@ -7,8 +7,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from feedback import services
+from feedback.inbox import services as inbox
+from feedback.measure_links import services
 from feedback.models import CommentStatus, ConfirmedAddress, MeasureLink
+from feedback.subscriptions import services as subscriptions
 from strategy.models import MeasureStatus
 from strategy.services import measure_set_status
 from tests.feedback.factories import (
@@ -209,7 +211,7 @@ def test_a_contact_form_sender_who_opted_in_is_mailed_after_confirming(
     client, measure, staff, change_status, django_capture_on_commit_callbacks, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        conversation = services.conversation_open_from_form(
+        conversation = inbox.conversation_open_from_form(
             name="Erika",
             email="erika@example.org",
             subject="E-Akte",
@@ -228,7 +230,7 @@ def test_a_contact_form_sender_who_opted_in_is_mailed_after_confirming(
     assert len(mail.outbox) == 2  # not confirmed yet: nothing
 
     token = re.search(r"/kommentare/adresse-bestaetigen/(\S+)/", confirmation.body).group(1)
-    services.address_confirm(email=services.confirmation_email(token))
+    subscriptions.address_confirm(email=subscriptions.confirmation_email(token))
     change_status(MeasureStatus.DONE)
     assert [m.to for m in mail.outbox[2:]] == [["erika@example.org"]]
     assert "jetzt: umgesetzt" in mail.outbox[2].body

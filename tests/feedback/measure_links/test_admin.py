@@ -9,13 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from feedback.models import CommentStatus, MeasureLink
+from tests.feedback.comments.test_admin import form_data
 from tests.feedback.factories import (
     ApprovedCommentFactory,
     CommentFactory,
     ConfirmedAddressFactory,
     ConversationFactory,
 )
-from tests.feedback.test_admin import form_data
 from tests.strategy.factories import ActionFieldFactory, MeasureFactory
 from tests.strategy.test_admin import form_data as strategy_form_data
 
@@ -37,13 +37,6 @@ def conversation_url(conversation) -> str:
 def measure():
     field = ActionFieldFactory(title="Digitale Verwaltung")
     return MeasureFactory(title="Einführung der E-Akte", slug="e-akte", action_field=field)
-
-
-@pytest.fixture
-def moderator_client(moderator) -> Client:
-    client = Client()
-    client.force_login(moderator)
-    return client
 
 
 def test_a_moderator_links_a_comment_on_its_page_and_removes_it_again(

@@ -9,9 +9,11 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
-from feedback import services
+from feedback.comments import services as comments
+from feedback.inbox import services as inbox
+from feedback.inbox.ingest import IngestOutcome, message_ingest
+from feedback.measure_links import services as measure_links
 from feedback.models import Conversation
-from feedback.services import IngestOutcome
 from strategy.models import MeasureStatus
 from strategy.services import measure_set_status
 from tests.feedback.factories import (
@@ -51,7 +53,7 @@ def auto_submitted(message) -> str | None:
 
 
 def contact_form(email: str = "erika@example.org") -> Conversation:
-    return services.conversation_open_from_form(
+    return inbox.conversation_open_from_form(
         name="Erika",
         email=email,
         subject="E-Akte",
@@ -73,16 +75,16 @@ def test_the_contact_forms_receipt_and_the_address_confirmation_are_automatic(se
 def test_notifications_about_a_comment_are_automatic(send, page, moderator):
     ConfirmedAddressFactory(email="anna@example.org")
     first, second = (
-        services.comment_submit(
+        comments.comment_submit(
             target=page, author_name="Anna", author_email="anna@example.org", notify=True, text=t
         )
         for t in ("Eins", "Zwei")
     )
     reason = RejectionReasonFactory(text="Bitte bleiben Sie beim Thema.")
     mails = [
-        *send(lambda: services.comment_approve(comment=first, moderator=moderator)),
-        *send(lambda: services.comment_answer(comment=first, staff=moderator, text="Danke!")),
-        *send(lambda: services.comment_reject(comment=second, moderator=moderator, reason=reason)),
+        *send(lambda: comments.comment_approve(comment=first, moderator=moderator)),
+        *send(lambda: comments.comment_answer(comment=first, staff=moderator, text="Danke!")),
+        *send(lambda: comments.comment_reject(comment=second, moderator=moderator, reason=reason)),
     ]
     # The answer on the website is a person's, but this mail only tells that it is there.
     assert [m.subject for m in mails if m.to == ["anna@example.org"]] == [
@@ -94,7 +96,7 @@ def test_notifications_about_a_comment_are_automatic(send, page, moderator):
 
 
 def test_the_moderators_digest_is_automatic(send, page, moderator):
-    mails = send(lambda: services.comment_submit(target=page, author_name="A", text="Neu"))
+    mails = send(lambda: comments.comment_submit(target=page, author_name="A", text="Neu"))
     [digest] = [m for m in mails if m.to == [moderator.email]]
     assert digest.subject == "1 neuer Kommentar zur Moderation"
     assert auto_submitted(digest) == AUTOMATIC
@@ -104,7 +106,7 @@ def test_a_measures_status_mail_is_automatic(send):
     measure = MeasureFactory(progress=MeasureStatus.PLANNED)
     ConfirmedAddressFactory(email="anna@example.org")
     comment = ApprovedCommentFactory(author_email="anna@example.org", notify=True)
-    services.measure_link_create(measure=measure, linked_by=None, comment=comment)
+    measure_links.measure_link_create(measure=measure, linked_by=None, comment=comment)
     [message] = send(
         lambda: measure_set_status(
             measure=measure, status=MeasureStatus.IN_PROGRESS, changed_by=None
@@ -137,7 +139,7 @@ def test_a_staff_members_answer_is_no_automatic_mail(send, superuser):
     # Written by a person: auto-responders may answer it, like any letter.
     conversation = MessageFactory(message_id="frage@mail.example.org").conversation
     [answer] = send(
-        lambda: services.conversation_answer(
+        lambda: inbox.conversation_answer(
             conversation=conversation, author=superuser, text="Guten Tag, im Mai."
         )
     )
@@ -156,7 +158,7 @@ def test_the_header_goes_out_through_smtp_and_the_site_never_answers_its_own_mai
     conversations = Conversation.objects.count()
     queued = DBTaskResult.objects.count()
 
-    result = services.message_ingest(raw=receipt.as_bytes())
+    result = message_ingest(raw=receipt.as_bytes())
     assert result.outcome == IngestOutcome.AUTO_REPLY
     assert Conversation.objects.count() == conversations
     assert DBTaskResult.objects.count() == queued  # no receipt, no notification

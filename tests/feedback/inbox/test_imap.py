@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from feedback import imap
+from feedback.inbox import imap
 from feedback.management.commands import fetch_email
 from feedback.models import Conversation, Message
 from tests.feedback import mailcorpus
@@ -226,7 +226,7 @@ def test_a_failing_message_is_logged_by_uid_and_message_id_only(
     )
     with pytest.raises(CommandError):
         fetch()
-    [record] = [r for r in caplog.records if r.name == "feedback.imap"]
+    [record] = [r for r in caplog.records if r.name == "feedback.inbox.imap"]
     logged = record.getMessage()
     assert "uid 1" in logged
     assert "<steuer-1@mail.example.org>" in logged

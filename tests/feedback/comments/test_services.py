@@ -5,18 +5,15 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
-from feedback import services
-from feedback.comments import digest
+from feedback.comments import services
 from feedback.models import (
     Comment,
     CommentReport,
     CommentStatus,
-    ConfirmedAddress,
-    ModerationAction,
     ReportReason,
 )
+from feedback.subscriptions import services as subscriptions
 from strategy.base import TransitionNotAllowed
 from tests.feedback.factories import (
     ApprovedCommentFactory,
@@ -33,9 +30,6 @@ pytestmark = pytest.mark.django_db
 def submit(target, **kwargs) -> Comment:
     values = {"author_name": "Anna", "text": "Mehr digitale Angebote, bitte!"} | kwargs
     return services.comment_submit(target=target, **values)
-
-
-# --- Submitting ---------------------------------------------------------------------------
 
 
 def test_a_submitted_comment_waits_for_moderation(page):
@@ -115,9 +109,6 @@ def test_trusted_authors_are_published_at_once_only_when_enabled(page, settings)
     assert submit(page, user=user, text="Dritter").status == CommentStatus.PENDING
 
 
-# --- Moderation ---------------------------------------------------------------------------
-
-
 def test_approve_reject_and_spam_follow_the_allowed_transitions(page, moderator):
     comment = CommentFactory(target=page)
     services.comment_approve(comment=comment, moderator=moderator)
@@ -188,9 +179,6 @@ def test_hide_and_restore(page, moderator):
     assert list(comment.actions.values_list("action", flat=True)) == ["restore", "hide"]
 
 
-# --- Reports ------------------------------------------------------------------------------
-
-
 def test_enough_reports_from_different_clients_hide_a_comment(
     page, settings, moderator, django_capture_on_commit_callbacks
 ):
@@ -219,62 +207,11 @@ def test_enough_reports_from_different_clients_hide_a_comment(
     assert Comment.objects.public().get() == comment
 
 
-# --- Mail to authors ----------------------------------------------------------------------
-
-
 def run_mail(django_capture_on_commit_callbacks, run_tasks, action):
     with django_capture_on_commit_callbacks(execute=True):
         result = action()
     run_tasks()
     return result
-
-
-def test_an_unconfirmed_address_gets_only_the_confirmation_link(
-    page, moderator, django_capture_on_commit_callbacks, run_tasks
-):
-    text = "Kauft billige Uhren bei spam.example.com"
-    comment = run_mail(
-        django_capture_on_commit_callbacks,
-        run_tasks,
-        lambda: submit(
-            page,
-            author_name="Werbung GmbH",
-            author_email="Opfer@Example.org",
-            notify=True,
-            text=text,
-        ),
-    )
-    [confirmation] = mail.outbox
-    assert confirmation.to == ["opfer@example.org"]
-    assert confirmation.subject == "Bitte bestätigen Sie Ihre E-Mail-Adresse"
-    assert "/kommentare/adresse-bestaetigen/" in confirmation.body
-    for written in ("Werbung", "Uhren", "spam.example.com"):
-        assert written not in confirmation.body
-        assert written not in confirmation.subject
-
-    # Unconfirmed: approving sends nothing.
-    run_mail(
-        django_capture_on_commit_callbacks,
-        run_tasks,
-        lambda: services.comment_approve(comment=comment, moderator=moderator),
-    )
-    assert len(mail.outbox) == 1
-
-
-def test_confirmation_mails_per_address_and_day_are_limited(
-    page, settings, django_capture_on_commit_callbacks, run_tasks
-):
-    settings.CONFIRMATION_MAILS_PER_DAY = 2
-    for n in range(4):
-        run_mail(
-            django_capture_on_commit_callbacks,
-            run_tasks,
-            lambda n=n: submit(
-                page, author_email="ziel@example.org", notify=True, text=f"Text {n}"
-            ),
-        )
-    assert [m.to for m in mail.outbox] == [["ziel@example.org"], ["ziel@example.org"]]
-    assert Comment.objects.count() == 4  # the comments themselves are kept
 
 
 def test_no_mail_without_opt_in(page, moderator, django_capture_on_commit_callbacks, run_tasks):
@@ -336,116 +273,10 @@ def test_a_confirmed_author_is_mailed_on_approval_rejection_and_answer(
         assert unsubscribe in message.body
 
     # After unsubscribing nothing more is sent.
-    services.address_unsubscribe(token=address.unsubscribe_token)
+    subscriptions.address_unsubscribe(token=address.unsubscribe_token)
     third = submit(page, author_email="anna@example.org", notify=True, text="Drei")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_approve(comment=third, moderator=moderator)
     run_tasks()
     assert mail.outbox == []
-
-
-def test_an_accounts_verified_address_counts_as_confirmed(page):
-    from allauth.account.models import EmailAddress
-
-    user = UserFactory(email="konto@example.org")
-    EmailAddress.objects.create(user=user, email="konto@example.org", verified=True, primary=True)
-    submit(page, user=user, author_email="konto@example.org", notify=True)
-    assert ConfirmedAddress.objects.filter(email="konto@example.org", notify=True).exists()
-
-
-def test_confirming_and_unsubscribing(page):
-    token = services.confirmation_token("Neu@Example.org")
-    email = services.confirmation_email(token)
-    address = services.address_confirm(email=email)
-    assert address.email == "neu@example.org"
-    assert address.notify
-    assert services.address_unsubscribe(token=address.unsubscribe_token).notify is False
-    assert services.address_unsubscribe(token="unbekannt") is None
-    # Confirming again (a new opt-in) subscribes again.
-    assert services.address_confirm(email=email).notify is True
-
-
-# --- Accounts -----------------------------------------------------------------------------
-
-
-def test_deleting_an_account_anonymizes_its_comments(page, moderator):
-    user = UserFactory(username="geheim", email="geheim@example.org")
-    ConfirmedAddressFactory(email="geheim@example.org")
-    comment = ApprovedCommentFactory(
-        target=page,
-        user=user,
-        author_name="Gerda Geheim",
-        author_email="geheim@example.org",
-        notify=True,
-    )
-    answer = services.comment_answer(comment=comment, staff=moderator, text="Danke")
-    assert services.account_delete(user=user) == 1
-    comment.refresh_from_db()
-    assert (comment.author_name, comment.author_email, comment.user, comment.notify) == (
-        "gelöschtes Konto",
-        "",
-        None,
-        False,
-    )
-    assert comment.text.startswith("Meinung")
-    assert comment.is_public
-    assert not ConfirmedAddress.objects.filter(email="geheim@example.org").exists()
-    answer.refresh_from_db()
-    assert answer.author_name == "Stadt Verl"
-
-
-# --- Moderator digest ---------------------------------------------------------------------
-
-
-def test_moderators_get_one_batched_digest_per_interval(
-    page, moderator, settings, django_capture_on_commit_callbacks, run_tasks
-):
-    settings.MODERATION_NOTIFY_INTERVAL = 600
-    UserFactory(email="andere@verl.example", groups=["Redaktion"])  # not a moderator
-    with django_capture_on_commit_callbacks(execute=True):
-        first = submit(page, text="Erster")
-        second = submit(page, text="Zweiter")
-    assert DBTaskResult.objects.filter(
-        task_path="feedback.comments.digest.notify_moderators"
-    ).exists()
-    assert mail.outbox == []  # never inside the request
-
-    with django_capture_on_commit_callbacks(execute=True):
-        run_tasks()
-    run_tasks()
-    [digest] = mail.outbox
-    assert digest.to == ["moderation@verl.example"]
-    assert digest.subject == "2 neue Kommentare zur Moderation"
-    for comment in (first, second):
-        assert f"http://127.0.0.1:8000/admin/feedback/comment/{comment.pk}/change/" in digest.body
-    assert "Smarte Verwaltung" in digest.body
-
-    # A new comment within the interval waits for the next slot.
-    with django_capture_on_commit_callbacks(execute=True):
-        third = submit(page, text="Dritter")
-    scheduled = DBTaskResult.objects.filter(
-        task_path="feedback.comments.digest.notify_moderators", status="READY"
-    ).get()
-    assert scheduled.run_after > timezone.now() + timedelta(seconds=590)
-    run_tasks()
-    assert len(mail.outbox) == 1
-
-    # The slot has come: the digest lists only what is new.
-    Comment.objects.update(moderators_notified_at=timezone.now() - timedelta(seconds=601))
-    Comment.objects.filter(pk=third.pk).update(moderators_notified_at=None)
-    DBTaskResult.objects.filter(pk=scheduled.pk).update(run_after=timezone.now())
-    with django_capture_on_commit_callbacks(execute=True):
-        run_tasks()
-    run_tasks()
-    assert len(mail.outbox) == 2
-    assert mail.outbox[1].subject == "1 neuer Kommentar zur Moderation"
-    assert f"/comment/{third.pk}/change/" in mail.outbox[1].body
-    assert f"/comment/{first.pk}/change/" not in mail.outbox[1].body
-
-
-def test_a_digest_with_nothing_new_sends_nothing(moderator, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        assert digest.moderators_notify() == "nothing"
-    assert mail.outbox == []
-    assert not ModerationAction.objects.exists()

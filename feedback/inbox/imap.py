@@ -21,8 +21,8 @@ from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencr
 from imap_tools.errors import ImapToolsError, MailboxFetchError, MailboxFlagError
 from imap_tools.utils import check_command_status
 
-from feedback.inbound import message_ids
-from feedback.services import IngestOutcome, IngestResult, message_ingest
+from feedback.inbox.ingest import IngestOutcome, IngestResult, message_ingest
+from feedback.inbox.parse import message_ids
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,546 @@
+"""The moderation queue, the moderation log, readers' reports and rejection reasons.
+
+Every change goes through `feedback.comments.services`, never a plain save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from feedback.admin_tools import LargeTablePaginator
+from feedback.comments import services
+from feedback.measure_links.admin import (
+    CommentMeasureLinkInline,
+    MeasureFilter,
+    MeasureLinkActionForm,
+    measure_link_action,
+    measure_links_save,
+)
+from feedback.models import (
+    Comment,
+    CommentReport,
+    CommentStatus,
+    MeasureLink,
+    ModerationAction,
+    RejectionReason,
+    commentable_models,
+)
+from feedback.text import clean_text
+from strategy.base import TransitionNotAllowed
+
+
+def _can_see_addresses(request: HttpRequest) -> bool:
+    """Citizens' e-mail addresses are for moderators; editors only read the comments."""
+    return request.user.has_perm("feedback.change_comment")
+
+
+class TargetFilter(admin.SimpleListFilter):
+    """Comments of one content item. Lists only items that have comments."""
+
+    title = _("Seite")
+    parameter_name = "ziel"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        choices = []
+        for model in commentable_models():
+            content_type = ContentType.objects.get_for_model(model)
+            has_comments = Comment.objects.filter(
+                content_type=content_type, object_id=OuterRef("pk")
+            )
+            items = model.objects.filter(Exists(has_comments)).order_by("title")
+            # Titles only: whole items (with their bodies) for a filter list cost more than
+            # the rest of the page.
+            for pk, title in items.values_list("pk", "title"):
+                choices.append((f"{content_type.pk}-{pk}", title))
+        return choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if not self.value():
+            return queryset
+        content_type_id, _dash, object_id = self.value().partition("-")
+        if not (content_type_id.isdigit() and object_id.isdigit()):
+            return queryset.none()
+        return queryset.filter(content_type_id=content_type_id, object_id=object_id)
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = _("Meldungen")
+    parameter_name = "gemeldet"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("offen", _("mit offenen Meldungen")), ("ausgeblendet", _("ausgeblendet"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "offen":
+            open_reports = CommentReport.objects.open().filter(comment=OuterRef("pk"))
+            return queryset.filter(Exists(open_reports))
+        if self.value() == "ausgeblendet":
+            return queryset.filter(hidden_at__isnull=False)
+        return queryset
+
+
+class CommentActionForm(MeasureLinkActionForm):
+    rejection_reason = forms.ModelChoiceField(
+        queryset=RejectionReason.objects.filter(is_active=True),
+        required=False,
+        label=_("Ablehnungsgrund"),
+        empty_label=_("– Grund für „Ablehnen“ –"),
+    )
+
+
+class CommentTextField(forms.CharField):
+    """Browsers send CRLF; compared as stored, so an untouched text never counts as edited."""
+
+    def to_python(self, value: Any) -> str:
+        return clean_text(super().to_python(value))
+
+
+class CommentAdminForm(forms.ModelForm):
+    """The text can be corrected; every other change is a moderation step chosen below."""
+
+    DECISIONS = [
+        ("", _("– keine Statusänderung –")),
+        ("approve", _("Freigeben")),
+        ("reject", _("Ablehnen")),
+        ("spam", _("Als Spam markieren")),
+        ("hide", _("Ausblenden")),
+        ("restore", _("Wieder einblenden")),
+    ]
+
+    decision = forms.ChoiceField(label=_("Moderation"), choices=DECISIONS, required=False)
+    rejection_reason = forms.ModelChoiceField(
+        queryset=RejectionReason.objects.filter(is_active=True),
+        required=False,
+        label=_("Ablehnungsgrund"),
+        help_text=_(
+            "Wird der Verfasserin oder dem Verfasser gemailt, wenn Benachrichtigungen gewünscht und bestätigt sind."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Begründung fürs Protokoll"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    official_answer = forms.CharField(
+        label=_("Antwort der Stadt Verl"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Erscheint sofort hervorgehoben unter dem Kommentar (nur bei freigegebenen Kommentaren)."
+        ),
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["text"]
+        field_classes = {"text": CommentTextField}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        comment = self.instance
+        decision = cleaned.get("decision")
+        if decision:
+            try:
+                services.comment_step_check(comment=comment, step=decision)
+            except TransitionNotAllowed as error:
+                self.add_error("decision", error)
+        if decision == "reject" and not cleaned.get("rejection_reason"):
+            self.add_error("rejection_reason", _("Bitte wählen Sie einen Ablehnungsgrund."))
+        if "text" in self.changed_data and not comment.is_editable:
+            self.add_error("text", _("Abgelehnte Kommentare und Spam werden nicht bearbeitet."))
+        answer = cleaned.get("official_answer", "").strip()
+        if answer:
+            will_be_approved = decision == "approve" or (
+                comment.status == CommentStatus.APPROVED and decision not in {"reject", "spam"}
+            )
+            if not (will_be_approved and comment.parent_id is None and not comment.is_official):
+                self.add_error(
+                    "official_answer",
+                    _("Nur freigegebene Kommentare (keine Antworten) können beantwortet werden."),
+                )
+        return cleaned
+
+
+class ModerationActionInline(admin.TabularInline):
+    model = ModerationAction
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "action", "actor_name", "reason"]
+    readonly_fields = fields
+    verbose_name_plural = _("Moderationsprotokoll")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CommentReportInline(admin.TabularInline):
+    model = CommentReport
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "reason", "note", "resolved_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _bulk(
+    request: HttpRequest,
+    queryset: QuerySet,
+    step: Callable[[Comment], Any],
+    done: Callable[[int], str],
+) -> None:
+    """Apply one service per comment; refused steps are counted, not fatal."""
+    succeeded = skipped = 0
+    for comment in queryset:
+        try:
+            step(comment)
+        except ValidationError:
+            skipped += 1
+        else:
+            succeeded += 1
+    if succeeded:
+        messages.success(request, done(succeeded))
+    if skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d Kommentar wurde übersprungen: Sein Status erlaubt diesen Schritt nicht.",
+                "%(count)d Kommentare wurden übersprungen: Ihr Status erlaubt diesen Schritt nicht.",
+                skipped,
+            )
+            % {"count": skipped},
+        )
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    form = CommentAdminForm
+    action_form = CommentActionForm
+    list_display = ["excerpt", "target_link", "author_name", "status", "hidden", "age"]
+    list_display_links = ["excerpt"]
+    list_filter = [
+        "status",
+        TargetFilter,
+        ("created_at", admin.DateFieldListFilter),
+        ReportedFilter,
+        "is_official",
+        MeasureFilter,
+        "is_demo",
+    ]
+    list_select_related = ["content_type"]
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    # Orders with an index behind them (models.Comment.Meta.indexes), however long the queue.
+    ordering = ["-created_at", "-id"]
+    sortable_by = ["status", "age"]
+    actions = ["approve", "reject", "mark_spam", "hide", "restore", "link_to_measure"]
+    inlines = [CommentMeasureLinkInline, CommentReportInline, ModerationActionInline]
+
+    # --- Display ------------------------------------------------------------------------
+
+    def view_on_site(self, comment: Comment) -> str | None:
+        # Only a public comment has a place on the site; the others would be a 404.
+        return comment.get_absolute_url() if comment.is_public else None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("target")
+
+    @admin.display(description=_("Auszug"))
+    def excerpt(self, comment: Comment) -> str:
+        return comment.excerpt
+
+    @admin.display(description=_("Seite"))
+    def target_link(self, comment: Comment) -> str:
+        target = comment.target
+        if target is None:
+            return "–"
+        return format_html('<a href="{}">{}</a>', target.get_absolute_url(), target)
+
+    @admin.display(description=_("ausgeblendet"), boolean=True)
+    def hidden(self, comment: Comment) -> bool:
+        return comment.hidden_at is not None
+
+    @admin.display(description=_("Alter"), ordering="created_at")
+    def age(self, comment: Comment) -> str:
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            comment.created_at.isoformat(),
+            date_format(timezone.localtime(comment.created_at), "SHORT_DATETIME_FORMAT"),
+            timesince(comment.created_at),
+        )
+
+    @admin.display(description=_("Antwort auf"))
+    def parent_link(self, comment: Comment) -> str:
+        if comment.parent_id is None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:feedback_comment_change", args=[comment.parent_id]),
+            comment.parent.excerpt,
+        )
+
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        fields = ["text", "author_name"]
+        if _can_see_addresses(request):
+            fields.append("author_email")
+        return fields
+
+    def get_fieldsets(self, request: HttpRequest, obj: Comment | None = None) -> list[Any]:
+        about = ["target_link", "parent_link", "author_name", "user", "created_at", "status"]
+        if _can_see_addresses(request):
+            about.insert(3, "author_email")
+        about += ["hidden_at", "is_official"]
+        fieldsets: list[Any] = [
+            (None, {"fields": about}),
+            (_("Text"), {"fields": ["text", "original_text", "edited_at"]}),
+        ]
+        if self.has_change_permission(request, obj):
+            fieldsets.append(
+                (_("Moderation"), {"fields": ["decision", "rejection_reason", "note"]})
+            )
+            if obj is not None and obj.parent_id is None and not obj.is_official:
+                fieldsets.append((_("Antwort der Stadt Verl"), {"fields": ["official_answer"]}))
+        fieldsets.append(
+            (
+                _("Einwilligung und Benachrichtigung"),
+                {
+                    "fields": ["consent_version", "consented_at", "notify", "moderated_at"],
+                    "classes": ["collapse"],
+                },
+            )
+        )
+        return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Comment | None = None) -> list[str]:
+        readonly = [
+            "target_link",
+            "parent_link",
+            "author_name",
+            "author_email",
+            "user",
+            "created_at",
+            "status",
+            "hidden_at",
+            "is_official",
+            "original_text",
+            "edited_at",
+            "consent_version",
+            "consented_at",
+            "notify",
+            "moderated_at",
+        ]
+        if obj is not None and not obj.is_editable:
+            readonly.append("text")
+        return readonly
+
+    # --- Permissions ----------------------------------------------------------------------
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Comments come from citizens; staff answer through a comment's change form.
+        return False
+
+    # --- Saving: services only --------------------------------------------------------------
+
+    def save_model(
+        self, request: HttpRequest, obj: Comment, form: CommentAdminForm, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        moderator = request.user
+        note = data.get("note", "").strip()
+        comment = Comment.objects.get(pk=obj.pk)
+        try:
+            if "text" in form.changed_data:
+                comment = services.comment_edit(
+                    comment=comment, moderator=moderator, text=data["text"], reason=note
+                )
+            decision = data.get("decision")
+            if decision == "approve":
+                services.comment_approve(comment=comment, moderator=moderator, reason=note)
+            elif decision == "reject":
+                services.comment_reject(
+                    comment=comment,
+                    moderator=moderator,
+                    reason=data.get("rejection_reason"),
+                    note=note,
+                )
+            elif decision == "spam":
+                services.comment_mark_spam(comment=comment, moderator=moderator, note=note)
+            elif decision == "hide":
+                services.comment_hide(comment=comment, moderator=moderator, reason=note)
+            elif decision == "restore":
+                services.comment_restore(comment=comment, moderator=moderator, reason=note)
+            answer = data.get("official_answer", "").strip()
+            if answer:
+                services.comment_answer(comment=comment, staff=moderator, text=answer)
+        except ValidationError as error:
+            # Another moderator was quicker; the form's own checks catch everything else.
+            messages.error(request, " ".join(error.messages))
+        obj.refresh_from_db()
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is MeasureLink:
+            measure_links_save(request, formset, comment=form.instance)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    # --- Bulk actions ---------------------------------------------------------------------
+
+    @admin.action(
+        description=_("Ausgewählte Kommentare der gewählten Maßnahme zuordnen"),
+        permissions=["change"],
+    )
+    def link_to_measure(self, request: HttpRequest, queryset: QuerySet) -> None:
+        measure_link_action(self, request, queryset, "comment")
+
+    @admin.action(description=_("Ausgewählte Kommentare freigeben"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _bulk(
+            request,
+            queryset,
+            lambda c: services.comment_approve(comment=c, moderator=request.user),
+            lambda n: (
+                ngettext("%(count)d Kommentar freigegeben.", "%(count)d Kommentare freigegeben.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Ausgewählte Kommentare ablehnen"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        reason_id = request.POST.get("rejection_reason", "")
+        reason = (
+            RejectionReason.objects.filter(is_active=True, pk=reason_id).first()
+            if reason_id.isdigit()
+            else None
+        )
+        if reason is None:
+            messages.error(request, _("Bitte wählen Sie einen Ablehnungsgrund."))
+            return
+        _bulk(
+            request,
+            queryset,
+            lambda c: services.comment_reject(comment=c, moderator=request.user, reason=reason),
+            lambda n: (
+                ngettext("%(count)d Kommentar abgelehnt.", "%(count)d Kommentare abgelehnt.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Ausgewählte Kommentare als Spam markieren"), permissions=["change"]
+    )
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _bulk(
+            request,
+            queryset,
+            lambda c: services.comment_mark_spam(comment=c, moderator=request.user),
+            lambda n: (
+                ngettext(
+                    "%(count)d Kommentar als Spam markiert.",
+                    "%(count)d Kommentare als Spam markiert.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Ausgewählte Kommentare ausblenden"), permissions=["change"])
+    def hide(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _bulk(
+            request,
+            queryset,
+            lambda c: services.comment_hide(comment=c, moderator=request.user),
+            lambda n: (
+                ngettext(
+                    "%(count)d Kommentar ausgeblendet.", "%(count)d Kommentare ausgeblendet.", n
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Ausgewählte Kommentare wieder einblenden"), permissions=["change"])
+    def restore(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _bulk(
+            request,
+            queryset,
+            lambda c: services.comment_restore(comment=c, moderator=request.user),
+            lambda n: (
+                ngettext(
+                    "%(count)d Kommentar wieder eingeblendet.",
+                    "%(count)d Kommentare wieder eingeblendet.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Logs and reports are written by the services only."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+class CommentLogAdmin(ReadOnlyAdmin):
+    """Read-only lists of rows about one comment each (log entries, reports)."""
+
+    list_select_related = ["comment"]
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+
+    @admin.display(description=_("Kommentar"))
+    def comment_link(self, row: ModerationAction | CommentReport) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:feedback_comment_change", args=[row.comment_id]),
+            row.comment.excerpt,
+        )
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(CommentLogAdmin):
+    list_display = ["created_at", "action", "comment_link", "actor_name", "reason"]
+    list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["actor_name", "reason"]
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(CommentLogAdmin):
+    list_display = ["created_at", "reason", "comment_link", "resolved_at"]
+    list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
+
+
+@admin.register(RejectionReason)
+class RejectionReasonAdmin(admin.ModelAdmin):
+    list_display = ["title", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    search_fields = ["title", "text"]

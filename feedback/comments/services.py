@@ -1,0 +1,413 @@
+"""Every write on comments: submitting, moderation steps, official answers and reports.
+
+Each service is atomic, locks the comment, checks the step (`comment_status_check`,
+`comment_step_check`), saves through `validated_save`, writes the moderation log, marks the
+public pages stale (`comments_public_changed`) and queues mail after commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from feedback.comments.digest import moderators_notify_schedule
+from feedback.models import (
+    Comment,
+    CommentReport,
+    CommentStatus,
+    ConfirmedAddress,
+    ModerationAction,
+    ModerationStep,
+    RejectionReason,
+)
+from feedback.outbox import absolute_url
+from feedback.subscriptions.services import (
+    address_request_confirmation,
+    normalize_email,
+    subscriber_notify,
+)
+from feedback.text import clean_text
+from strategy.base import TransitionNotAllowed, transition_check, validated_save
+from strategy.models import Publishable
+from verl_digital.versions import COMMENTS, comments_of, versions_bump
+
+OFFICIAL_AUTHOR = "Stadt Verl"
+
+
+# How long the same text from the same client is refused.
+DUPLICATE_WINDOW = 24 * 60 * 60
+
+
+def _actor_name(user: Any) -> str:
+    if user is None:
+        return _("automatisch")
+    return user.get_full_name() or user.get_username()
+
+
+def _locked(comment: Comment) -> Comment:
+    return Comment.objects.select_for_update().get(pk=comment.pk)
+
+
+# The moderation steps that set a status, and the status each one sets.
+STEP_STATUS = {
+    ModerationStep.APPROVE: CommentStatus.APPROVED,
+    ModerationStep.REJECT: CommentStatus.REJECTED,
+    ModerationStep.SPAM: CommentStatus.SPAM,
+}
+
+
+# The steps that leave the status as it is, and what each needs of the comment.
+STEP_PRECONDITIONS: dict[str, Callable[[Comment], bool]] = {
+    ModerationStep.EDIT: lambda comment: comment.is_editable,
+    ModerationStep.HIDE: lambda comment: comment.is_public,
+    ModerationStep.RESTORE: lambda comment: (
+        comment.status == CommentStatus.APPROVED and comment.is_hidden
+    ),
+    ModerationStep.ANSWER: lambda comment: (
+        comment.status == CommentStatus.APPROVED
+        and comment.parent_id is None
+        and not comment.is_official
+    ),
+}
+
+
+def _step_refused_message(comment: Comment) -> str:
+    return _("Dieser Schritt ist für einen Kommentar im Status „%(status)s“ nicht möglich.") % {
+        "status": comment.get_status_display()
+    }
+
+
+def comment_status_check(*, comment: Comment, status: str) -> None:
+    """Raise TransitionNotAllowed unless the comment may move from its status to `status`."""
+    transition_check(
+        transitions=Comment.TRANSITIONS,
+        current=comment.status,
+        new=status,
+        message=_step_refused_message(comment),
+    )
+
+
+def comment_step_check(*, comment: Comment, step: str) -> None:
+    """Raise TransitionNotAllowed unless the moderation step `step` may be taken now.
+
+    Steps that set a status follow `Comment.TRANSITIONS`; the others have preconditions of
+    their own (`STEP_PRECONDITIONS`). The admin calls it to explain a refused step before
+    anything is saved.
+    """
+    if step in STEP_STATUS:
+        comment_status_check(comment=comment, status=STEP_STATUS[step])
+    elif not STEP_PRECONDITIONS[step](comment):
+        raise TransitionNotAllowed(_step_refused_message(comment), code="step_not_allowed")
+
+
+def _log(*, comment: Comment, step: str, actor: Any, reason: str = "") -> ModerationAction:
+    action = ModerationAction(
+        comment=comment, action=step, actor=actor, actor_name=_actor_name(actor), reason=reason
+    )
+    validated_save(action)
+    return action
+
+
+def _text_key(text: str) -> str:
+    normalized = " ".join(text.split()).casefold()
+    return hashlib.sha256(normalized.encode()).hexdigest()[:32]
+
+
+def _duplicate_keys(client_keys: Sequence[str], text: str) -> list[str]:
+    digest = _text_key(text)
+    return [f"comment-dup:{client}:{digest}" for client in client_keys]
+
+
+def _notifiable_address(comment: Comment) -> ConfirmedAddress | None:
+    """The confirmed, still subscribed address of an author who asked for updates."""
+    if not (comment.notify and comment.author_email):
+        return None
+    return ConfirmedAddress.objects.filter(
+        email=normalize_email(comment.author_email), notify=True
+    ).first()
+
+
+def _author_notify(*, comment: Comment, template: str, context: dict[str, Any]) -> bool:
+    """Mail the author about their comment, only to a confirmed address that opted in."""
+    address = _notifiable_address(comment)
+    if address is None:
+        return False
+    subscriber_notify(
+        address=address,
+        template=template,
+        context={
+            "comment": comment,
+            "comment_url": absolute_url(comment.get_absolute_url()),
+            **context,
+        },
+    )
+    return True
+
+
+def _is_trusted(user: Any) -> bool:
+    if not (settings.COMMENTS_TRUST_APPROVED_AUTHORS and user is not None):
+        return False
+    earlier = Comment.objects.filter(user=user, is_official=False)
+    return (
+        earlier.approved().exists()
+        and not earlier.filter(status__in=[CommentStatus.REJECTED, CommentStatus.SPAM]).exists()
+    )
+
+
+def comments_public_changed(*comments: Comment) -> None:
+    """Cached pages showing these comments' items are rebuilt once the transaction commits."""
+    targets = {comments_of(c.content_type_id, c.object_id) for c in comments}
+    versions_bump(*targets, COMMENTS)
+
+
+def _user_display(user: Any) -> str:
+    return (user.get_full_name() or user.get_username())[:100]
+
+
+@transaction.atomic
+def comment_submit(
+    *,
+    target: models.Model,
+    text: str,
+    author_name: str = "",
+    author_email: str = "",
+    notify: bool = False,
+    user: Any = None,
+    parent: Comment | None = None,
+    client_keys: Sequence[str] = (),
+) -> Comment:
+    """A citizen's comment (or reply): pending until a moderator approves it.
+
+    `client_keys` are today's and yesterday's fingerprints of the client (see
+    `feedback.ratelimit.recent_client_fingerprints`): the same text from the same client is
+    refused for 24 hours, across the daily change of fingerprint.
+    """
+    if not isinstance(target, Publishable) or not target.is_published:
+        raise ValidationError(_("Zu diesem Inhalt sind keine Kommentare möglich."), code="target")
+    if user is not None and not user.is_authenticated:
+        user = None
+    if parent is not None and not (
+        parent.parent_id is None
+        and not parent.is_official
+        and parent.is_public
+        and parent.content_type_id == ContentType.objects.get_for_model(target).pk
+        and parent.object_id == target.pk
+    ):
+        raise ValidationError(
+            _("Auf diesen Kommentar kann nicht geantwortet werden."), code="parent"
+        )
+    duplicate_keys = _duplicate_keys(client_keys, text)
+    if duplicate_keys and cache.get_many(duplicate_keys):
+        raise ValidationError(
+            {"text": _("Diesen Text haben Sie bereits gesendet. Er wird gerade geprüft.")},
+            code="duplicate",
+        )
+    name = author_name.strip() or (_user_display(user) if user is not None else "")
+    email = normalize_email(author_email)
+    if notify and not email:
+        raise ValidationError(
+            {"author_email": _("Für eine Benachrichtigung brauchen wir Ihre E-Mail-Adresse.")},
+            code="email_required",
+        )
+    now = timezone.now()
+    comment = Comment(
+        target=target,
+        parent=parent,
+        author_name=name,
+        author_email=email,
+        user=user,
+        text=clean_text(text),
+        notify=notify,
+        consent_version=settings.PRIVACY_POLICY_VERSION,
+        consented_at=now,
+    )
+    trusted = _is_trusted(user)
+    if trusted:
+        comment.status = CommentStatus.APPROVED
+        comment.moderated_at = now
+    validated_save(comment)
+    if trusted:
+        _log(
+            comment=comment,
+            step=ModerationStep.APPROVE,
+            actor=None,
+            reason=_("Konto mit bisher nur freigegebenen Kommentaren"),
+        )
+        comments_public_changed(comment)
+    else:
+        transaction.on_commit(moderators_notify_schedule)
+    if duplicate_keys:
+        first = duplicate_keys[0]
+        transaction.on_commit(lambda: cache.set(first, True, timeout=DUPLICATE_WINDOW))
+    if notify:
+        address_request_confirmation(email=email, user=user)
+    return comment
+
+
+def _moderation_step(*, comment: Comment, step: str, moderator: Any, reason: str) -> Comment:
+    """What approving, rejecting and marking as spam share: lock, check, set the status,
+    count open reports as resolved, log, and have the public pages rebuilt."""
+    comment = _locked(comment)
+    status = STEP_STATUS[step]
+    comment_status_check(comment=comment, status=status)
+    comment.status = status
+    comment.moderated_at = timezone.now()
+    if status == CommentStatus.APPROVED:
+        comment.hidden_at = None  # approving is the review that reports ask for
+    validated_save(comment)
+    CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
+    _log(comment=comment, step=step, actor=moderator, reason=reason)
+    comments_public_changed(comment)
+    return comment
+
+
+@transaction.atomic
+def comment_approve(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
+    comment = _moderation_step(
+        comment=comment, step=ModerationStep.APPROVE, moderator=moderator, reason=reason
+    )
+    _author_notify(comment=comment, template="comment_approved", context={})
+    return comment
+
+
+@transaction.atomic
+def comment_reject(
+    *,
+    comment: Comment,
+    moderator: Any,
+    reason: RejectionReason | None = None,
+    note: str = "",
+) -> Comment:
+    """Reject; the chosen reason's text is mailed to an author who asked for updates."""
+    logged = ": ".join(part for part in [reason.title if reason else "", note] if part)
+    comment = _moderation_step(
+        comment=comment, step=ModerationStep.REJECT, moderator=moderator, reason=logged
+    )
+    _author_notify(
+        comment=comment,
+        template="comment_rejected",
+        context={"reason_text": reason.text if reason else ""},
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_mark_spam(*, comment: Comment, moderator: Any, note: str = "") -> Comment:
+    """Spam is never shown and its author gets no mail."""
+    return _moderation_step(
+        comment=comment, step=ModerationStep.SPAM, moderator=moderator, reason=note
+    )
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, moderator: Any, text: str, reason: str = "") -> Comment:
+    """Correct a comment's text; the text as submitted is kept and the edit is shown."""
+    comment = _locked(comment)
+    comment_step_check(comment=comment, step=ModerationStep.EDIT)
+    text = clean_text(text)
+    if text == comment.text:
+        return comment
+    if not comment.original_text:
+        comment.original_text = comment.text
+    comment.text = text
+    comment.edited_at = timezone.now()
+    validated_save(comment)
+    _log(comment=comment, step=ModerationStep.EDIT, actor=moderator, reason=reason)
+    comments_public_changed(comment)
+    return comment
+
+
+@transaction.atomic
+def comment_answer(*, comment: Comment, staff: Any, text: str) -> Comment:
+    """The town's official answer, public at once, highlighted under the comment."""
+    comment = _locked(comment)
+    comment_step_check(comment=comment, step=ModerationStep.ANSWER)
+    now = timezone.now()
+    answer = Comment(
+        content_type_id=comment.content_type_id,
+        object_id=comment.object_id,
+        parent=comment,
+        author_name=OFFICIAL_AUTHOR,
+        user=staff,
+        text=clean_text(text),
+        status=CommentStatus.APPROVED,
+        is_official=True,
+        moderated_at=now,
+    )
+    validated_save(answer)
+    _log(comment=comment, step=ModerationStep.ANSWER, actor=staff)
+    comments_public_changed(comment)
+    _author_notify(comment=comment, template="comment_answered", context={"answer": answer})
+    return answer
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
+    """Take an approved comment off the page until it has been reviewed."""
+    comment = _locked(comment)
+    comment_step_check(comment=comment, step=ModerationStep.HIDE)
+    comment.hidden_at = timezone.now()
+    validated_save(comment)
+    _log(comment=comment, step=ModerationStep.HIDE, actor=moderator, reason=reason)
+    comments_public_changed(comment)
+    return comment
+
+
+@transaction.atomic
+def comment_restore(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
+    """Show a hidden comment again; its open reports count as reviewed."""
+    comment = _locked(comment)
+    comment_step_check(comment=comment, step=ModerationStep.RESTORE)
+    now = timezone.now()
+    comment.hidden_at = None
+    validated_save(comment)
+    CommentReport.objects.filter(comment=comment).open().update(resolved_at=now)
+    _log(comment=comment, step=ModerationStep.RESTORE, actor=moderator, reason=reason)
+    comments_public_changed(comment)
+    return comment
+
+
+@transaction.atomic
+def comment_report(
+    *, comment: Comment, reason: str, note: str = "", client_keys: Sequence[str] = ()
+) -> CommentReport:
+    """A reader reports a public comment; enough open reports hide it until reviewed.
+
+    One client counts once per comment, so a single reader cannot hide a comment alone.
+    """
+    comment = _locked(comment)
+    if not comment.is_public:
+        raise ValidationError(_("Dieser Beitrag kann nicht gemeldet werden."), code="not_public")
+    seen_keys = [f"comment-report:{client}:{comment.pk}" for client in client_keys]
+    if seen_keys and cache.get_many(seen_keys):
+        raise ValidationError(
+            _("Sie haben diesen Beitrag bereits gemeldet. Die Moderation prüft ihn."),
+            code="duplicate",
+        )
+    report = CommentReport(comment=comment, reason=reason, note=note.strip())
+    validated_save(report)
+    open_reports = CommentReport.objects.filter(comment=comment).open().count()
+    if open_reports >= settings.COMMENT_REPORT_THRESHOLD:
+        comment.hidden_at = timezone.now()
+        validated_save(comment)
+        _log(
+            comment=comment,
+            step=ModerationStep.HIDE,
+            actor=None,
+            reason=_("%(count)d Meldungen") % {"count": open_reports},
+        )
+        comments_public_changed(comment)
+    if seen_keys:
+        first = seen_keys[0]
+        transaction.on_commit(lambda: cache.set(first, True, timeout=DUPLICATE_WINDOW))
+    transaction.on_commit(moderators_notify_schedule)
+    return report

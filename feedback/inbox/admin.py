@@ -1,0 +1,437 @@
+"""The inbox in the admin: conversations with their messages, answering (from templates),
+attachment downloads, the list of all feedback, topics and answer templates.
+
+Every change goes through `feedback.inbox.services`, never a plain save.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaks_filter
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import smart_split, unescape_string_literal
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from feedback.admin_tools import LargeTablePaginator
+from feedback.inbox.services import (
+    answer_subject,
+    conversation_answer,
+    conversation_assign,
+    conversation_edit,
+    conversation_set_status,
+    conversation_status_check,
+)
+from feedback.measure_links.admin import (
+    ConversationMeasureLinkInline,
+    MeasureFilter,
+    MeasureLinkActionForm,
+    measure_link_action,
+    measure_links_save,
+)
+from feedback.models import (
+    AnswerTemplate,
+    Attachment,
+    Conversation,
+    ConversationStatus,
+    Direction,
+    MeasureLink,
+    Message,
+    Topic,
+)
+from feedback.overview import CHANNEL_LABELS, FeedbackItem, feedback_overview, visible_kinds
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "text"]
+
+
+class MessageInline(admin.StackedInline):
+    """The conversation's messages in order, as they were: nothing here can be edited."""
+
+    model = Message
+    extra = 0
+    can_delete = False
+    fields = ["summary", "body", "attachment_list"]
+    readonly_fields = fields
+    verbose_name_plural = _("Verlauf")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
+        return (
+            super().get_queryset(request).select_related("author").prefetch_related("attachments")
+        )
+
+    @admin.display(description=_("Nachricht"))
+    def summary(self, message: Message) -> SafeString:
+        when = message.sent_at or message.created_at
+        sender = (
+            f"{message.from_name} <{message.from_address}>"
+            if message.from_name
+            else message.from_address
+        )
+        if message.direction == Direction.OUT and message.author:
+            sender = f"{message.author.get_full_name() or message.author.get_username()} ({sender})"
+        return format_html(
+            "<strong>{}</strong> · {}<br>{}: {}<br>{}: {}<br>{}: {}",
+            message.get_direction_display(),
+            date_format(localtime(when), "SHORT_DATETIME_FORMAT") if when else "–",
+            _("Von"),
+            sender,
+            _("An"),
+            message.to or "–",
+            _("Betreff"),
+            message.subject or "–",
+        )
+
+    @admin.display(description=_("Text"))
+    def body(self, message: Message) -> SafeString:
+        # Citizens' text is shown as text: escaped, with its line breaks.
+        return format_html(
+            '<div class="inbox-text">{}</div>', linebreaks_filter(message.text, autoescape=True)
+        )
+
+    @admin.display(description=_("Anhänge"))
+    def attachment_list(self, message: Message) -> SafeString:
+        links = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> ({}, {} KB)</li>',
+            (
+                (
+                    reverse("admin:feedback_conversation_attachment", args=[item.pk]),
+                    item.filename,
+                    item.content_type,
+                    max(1, round(item.size / 1024)),
+                )
+                for item in message.attachments.all()
+            ),
+        )
+        dropped = format_html_join(
+            "",
+            "<li>{}: {}</li>",
+            ((_("nicht übernommen"), note) for note in message.dropped_attachments),
+        )
+        if not links and not dropped:
+            return format_html("{}", "–")
+        return format_html("<ul>{}{}</ul>", links, dropped)
+
+
+class ConversationForm(forms.ModelForm):
+    class Meta:
+        model = Conversation
+        fields = ["status", "topic", "assignee", "notes"]
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        if self.instance.pk and status != self.initial.get("status"):
+            conversation_status_check(conversation=self.instance, status=status)
+        return status
+
+
+class AnswerForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Vorlage"), queryset=AnswerTemplate.objects.all(), required=False
+    )
+    text = forms.CharField(
+        label=_("Antwort"), widget=forms.Textarea(attrs={"rows": 14, "cols": 80}), required=False
+    )
+
+
+def _status_action(status: str, label: Any):
+    def action(modeladmin: ConversationAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        changed, refused = 0, 0
+        for conversation in queryset:
+            try:
+                conversation_set_status(conversation=conversation, status=status)
+            except ValidationError:
+                refused += 1
+            else:
+                changed += 1
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d Vorgang auf „%(status)s“ gesetzt.",
+                "%(count)d Vorgänge auf „%(status)s“ gesetzt.",
+                changed,
+            )
+            % {"count": changed, "status": ConversationStatus(status).label},
+            messages.SUCCESS,
+        )
+        if refused:
+            modeladmin.message_user(
+                request,
+                ngettext(
+                    "%(count)d Vorgang ließ sich nicht umstellen (Status erlaubt das nicht).",
+                    "%(count)d Vorgänge ließen sich nicht umstellen (Status erlaubt das nicht).",
+                    refused,
+                )
+                % {"count": refused},
+                messages.WARNING,
+            )
+
+    action.__name__ = f"mark_{status}"
+    return admin.action(description=label, permissions=["change"])(action)
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    form = ConversationForm
+    list_display = [
+        "reference",
+        "subject_display",
+        "channel",
+        "status",
+        "topic",
+        "assignee",
+        "contact_email",
+        "last_message_at",
+    ]
+    list_display_links = ["reference", "subject_display"]
+    list_filter = [
+        "status",
+        "channel",
+        "topic",
+        # All staff (the field's choices), not the assignees found by scanning every row.
+        "assignee",
+        "created_at",
+        MeasureFilter,
+    ]
+    list_select_related = ["topic", "assignee"]
+    # The messages' text is searched too (`get_search_results`).
+    search_fields = ["reference", "subject", "contact_name", "contact_email"]
+    search_help_text = _("Sucht in Vorgangsnummer, Betreff, Absender und Text der Nachrichten.")
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    sortable_by = ["reference", "status", "last_message_at"]
+    readonly_fields = [
+        "reference",
+        "channel",
+        "subject",
+        "contact_name",
+        "contact_email",
+        "created_at",
+        "last_message_at",
+        "consent",
+        "notify_progress",
+    ]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["reference", "channel", "subject", "contact_name", "contact_email"]},
+        ),
+        (_("Bearbeitung"), {"fields": ["status", "topic", "assignee", "notes"]}),
+        (
+            _("Zeitpunkte und Einwilligung"),
+            {
+                "fields": ["created_at", "last_message_at", "consent", "notify_progress"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+    inlines = [ConversationMeasureLinkInline, MessageInline]
+    action_form = MeasureLinkActionForm
+    actions = [
+        _status_action(ConversationStatus.IN_PROGRESS, _("Status: in Bearbeitung")),
+        _status_action(ConversationStatus.ANSWERED, _("Status: beantwortet")),
+        _status_action(ConversationStatus.CLOSED, _("Status: geschlossen")),
+        _status_action(ConversationStatus.NEW, _("Status: neu")),
+        "assign_to_me",
+        "link_to_measure",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # conversations come from the contact form and e-mail only
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """Every word in a field of the conversation or in one of its messages.
+
+        The messages are searched in a subquery, not joined: a join would make the admin
+        add DISTINCT over the whole inbox (a second per page view at 100,000 conversations).
+        """
+        for word in smart_split(search_term):
+            if word[:1] in {'"', "'"} and word[-1:] == word[:1] and len(word) > 1:
+                word = unescape_string_literal(word)
+            matches = Q(pk__in=Message.objects.filter(text__icontains=word).values("conversation"))
+            for field in self.search_fields:
+                matches |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(matches)
+        return queryset, False
+
+    @admin.display(description=_("Betreff"), ordering="subject")
+    def subject_display(self, conversation: Conversation) -> str:
+        subject = conversation.subject or "–"
+        return subject if len(subject) <= 80 else f"{subject[:79]}…"
+
+    @admin.display(description=_("Einwilligung Datenschutz"))
+    def consent(self, conversation: Conversation) -> str:
+        if not conversation.consented_at:
+            return "–"
+        return _("Version %(version)s am %(date)s") % {
+            "version": conversation.consent_version,
+            "date": date_format(localtime(conversation.consented_at), "SHORT_DATETIME_FORMAT"),
+        }
+
+    @admin.action(description=_("Mir zuweisen"), permissions=["change"])
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for conversation in queryset:
+            conversation_assign(conversation=conversation, assignee=request.user)
+        self.message_user(request, _("Die Vorgänge sind Ihnen zugewiesen."), messages.SUCCESS)
+
+    @admin.action(
+        description=_("Ausgewählte Vorgänge der gewählten Maßnahme zuordnen"),
+        permissions=["change"],
+    )
+    def link_to_measure(self, request: HttpRequest, queryset: QuerySet) -> None:
+        measure_link_action(self, request, queryset, "conversation")
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is MeasureLink:
+            measure_links_save(request, formset, conversation=form.instance)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def save_model(self, request: HttpRequest, obj: Conversation, form: Any, change: bool) -> None:
+        conversation_edit(
+            conversation=obj,
+            status=form.cleaned_data["status"],
+            topic=form.cleaned_data["topic"],
+            assignee=form.cleaned_data["assignee"],
+            notes=form.cleaned_data["notes"],
+        )
+
+    def get_urls(self) -> list:
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/antworten/",
+                wrap(self.answer_view),
+                name="feedback_conversation_answer",
+            ),
+            path("uebersicht/", wrap(self.overview_view), name="feedback_overview"),
+            path(
+                "anhang/<int:pk>/",
+                wrap(self.attachment_view),
+                name="feedback_conversation_attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def answer_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Write an answer (optionally from a template) and e-mail it to the citizen."""
+        conversation = self.get_object(request, unquote(object_id))
+        if conversation is None:
+            raise Http404
+        if not self.has_change_permission(request, conversation):
+            raise PermissionDenied
+        form = AnswerForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            template = form.cleaned_data["template"]
+            if "load_template" in request.POST:
+                if template is not None:
+                    form = AnswerForm(
+                        initial={"template": template, "text": template.render(conversation)}
+                    )
+            else:
+                try:
+                    conversation_answer(
+                        conversation=conversation,
+                        author=request.user,
+                        text=form.cleaned_data["text"],
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    self.message_user(
+                        request,
+                        _("Die Antwort an %(address)s ist gespeichert und wird versandt.")
+                        % {"address": conversation.contact_email},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:feedback_conversation_change", args=[conversation.pk])
+                    )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Antworten auf %(reference)s") % {"reference": conversation.reference},
+            "conversation": conversation,
+            "original": conversation,
+            "answer_subject": answer_subject(conversation),
+            "form": form,
+            "thread": conversation.messages.select_related("author"),
+        }
+        status = 400 if form.errors else 200
+        return TemplateResponse(
+            request, "admin/feedback/conversation/answer.html", context, status=status
+        )
+
+    def overview_view(self, request: HttpRequest) -> HttpResponse:
+        """All feedback, of every channel, newest first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        channel = request.GET.get("kanal", "")
+        if channel not in CHANNEL_LABELS:
+            channel = ""
+        overview = feedback_overview(channel=channel, kinds=visible_kinds(request.user))
+        paginator = LargeTablePaginator(overview, 50)
+        page = paginator.get_page(request.GET.get("seite"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Alle Rückmeldungen"),
+            "page": page,
+            "items": [FeedbackItem(*row) for row in page.object_list],
+            "channels": CHANNEL_LABELS.items(),
+            "channel": channel,
+        }
+        return TemplateResponse(request, "admin/feedback/overview.html", context)
+
+    def attachment_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        """Attachments are downloaded, never shown inline, and only by staff who may see them."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        attachment = get_object_or_404(Attachment, pk=pk)
+        try:
+            stream = attachment.file.open("rb")
+        except OSError as error:  # the file was removed from storage by hand
+            raise Http404 from error
+        return FileResponse(
+            stream,
+            as_attachment=True,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+        )

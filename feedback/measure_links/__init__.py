@@ -1,0 +1,1 @@
+"""Ihr Feedback – unsere Maßnahmen: comments and conversations staff link to measures."""

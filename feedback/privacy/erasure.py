@@ -1,0 +1,233 @@
+"""Erasure on request (DSGVO Art. 17) and the retention periods `manage.py purge_personal_data`
+enforces; both anonymize public comments and delete the rest with the same helpers.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime, timedelta
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Concat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
+
+from feedback.account_services import ANONYMOUS_AUTHOR, account_delete
+from feedback.comments.services import comments_public_changed
+from feedback.models import (
+    Attachment,
+    Comment,
+    CommentReport,
+    CommentStatus,
+    ConfirmedAddress,
+    Conversation,
+    Message,
+    PrivacyRequestKind,
+)
+from feedback.privacy.lookup import personal_data_find, privacy_request_log
+
+# The name anonymized comments are shown under (account deletions keep "gelöschtes Konto").
+ERASED_AUTHOR = "anonym"
+
+
+def _admin_log_neutralize(model: type[models.Model], ids: list[int]) -> None:
+    """The admin's change log repeats objects' names ("Anna: Mein Kommentar…"): replace them
+    with the model and id."""
+    if not ids:
+        return
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=[str(pk) for pk in ids],
+    ).update(object_repr=Concat(Value(f"{model._meta.verbose_name} #"), F("object_id")))
+
+
+def _public_pages_stale(ids: list[int]) -> None:
+    if ids:
+        comments_public_changed(
+            *Comment.objects.filter(pk__in=ids).only("content_type_id", "object_id")
+        )
+
+
+def _comments_anonymize(comments: QuerySet[Comment]) -> int:
+    """Keep public comments' text, drop everything that points at their author."""
+    needed = comments.filter(
+        Q(author_email__gt="")
+        | Q(user__isnull=False)
+        | Q(notify=True)
+        | Q(original_text__gt="")
+        | ~Q(author_name__in=[ERASED_AUTHOR, ANONYMOUS_AUTHOR])
+    )
+    ids = list(needed.values_list("pk", flat=True))
+    _public_pages_stale(ids)
+    Comment.objects.filter(pk__in=ids).update(
+        author_name=Case(
+            When(author_name=ANONYMOUS_AUTHOR, then=Value(ANONYMOUS_AUTHOR)),
+            default=Value(ERASED_AUTHOR),
+        ),
+        author_email="",
+        user=None,
+        notify=False,
+        original_text="",
+    )
+    _admin_log_neutralize(Comment, ids)
+    return len(ids)
+
+
+def _comments_delete(comments: QuerySet[Comment]) -> int:
+    ids = list(comments.values_list("pk", flat=True))
+    _admin_log_neutralize(Comment, ids)
+    _public_pages_stale(ids)
+    Comment.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def _files_delete_on_commit(attachments: QuerySet[Attachment]) -> None:
+    """Remove the attachments' files once the rows are gone for good."""
+    files = [(a.file.storage, a.file.name) for a in attachments if a.file]
+
+    def remove() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove)
+
+
+def _messages_delete(messages: QuerySet[Message]) -> int:
+    ids = list(messages.values_list("pk", flat=True))
+    _files_delete_on_commit(Attachment.objects.filter(message__in=ids))
+    Message.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def _conversations_delete(conversations: QuerySet[Conversation]) -> int:
+    ids = list(conversations.values_list("pk", flat=True))
+    _files_delete_on_commit(Attachment.objects.filter(message__conversation__in=ids))
+    _admin_log_neutralize(Conversation, ids)
+    Conversation.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+@transaction.atomic
+def personal_data_erase(*, email: str, actor: Any) -> dict[str, int]:
+    """Erase what is stored about `email` in one step (Art. 17), and log it.
+
+    Accounts are deleted; public comments keep their text under the name "anonym" (the
+    discussion stays readable, nothing points at the person), all other comments are
+    deleted; conversations with the address, its messages elsewhere, its confirmed address
+    and its mails in the queue are deleted. Staff accounts are refused: they are removed
+    in the user administration, where their duties can be handed over.
+    """
+    found = personal_data_find(email=email)
+    if found.users.filter(Q(is_staff=True) | Q(is_superuser=True)).exists():
+        raise ValidationError(
+            _(
+                "Zu dieser Adresse gehört ein Konto der Verwaltung. Bitte löschen Sie es in "
+                "der Benutzerverwaltung."
+            ),
+            code="staff",
+        )
+    comment_ids = list(found.comments.values_list("pk", flat=True))
+    mail_ids = list(found.mails.values_list("pk", flat=True))
+    summary = {"accounts_deleted": 0, "comments_anonymized": 0}
+    for user in list(found.users):
+        # Anonymizes the account's comments ("gelöschtes Konto"); they count as anonymized.
+        summary["comments_anonymized"] += account_delete(user=user)
+        summary["accounts_deleted"] += 1
+    comments = Comment.objects.filter(pk__in=comment_ids)
+    summary["comments_anonymized"] += _comments_anonymize(
+        comments.filter(status=CommentStatus.APPROVED)
+    )
+    summary["comments_deleted"] = _comments_delete(comments.exclude(status=CommentStatus.APPROVED))
+    summary["confirmed_addresses_deleted"] = found.confirmed_addresses.delete()[0]
+    summary["conversations_deleted"] = _conversations_delete(found.conversations)
+    summary["other_messages_deleted"] = _messages_delete(found.other_messages)
+    summary["mails_deleted"] = DBTaskResult.objects.filter(pk__in=mail_ids).delete()[0]
+    privacy_request_log(
+        kind=PrivacyRequestKind.ERASURE, email=found.email, actor=actor, summary=summary
+    )
+    return summary
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months earlier (the 31st becomes the last day)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def unverified_accounts(*, now: datetime) -> QuerySet:
+    """Citizens' accounts that never confirmed an address within `UNVERIFIED_ACCOUNT_DAYS`."""
+    return (
+        get_user_model()
+        .objects.filter(
+            date_joined__lt=now - timedelta(days=settings.UNVERIFIED_ACCOUNT_DAYS),
+            is_staff=False,
+            is_superuser=False,
+        )
+        .exclude(Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)))
+    )
+
+
+def personal_data_purge(*, now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Remove or anonymize personal data past its retention period; idempotent.
+
+    Feedback older than `RETENTION_MONTHS`: public comments are anonymized, other comments
+    deleted; conversations whose last message is older are deleted with their attachments;
+    resolved reports and confirmed addresses no comment refers to any more are deleted.
+    Accounts unverified after `UNVERIFIED_ACCOUNT_DAYS` are deleted, sent mails after
+    `TASK_RESULT_RETENTION_DAYS`, expired sessions at once. Returns counts per kind; with
+    `dry_run` the counts are worked out and nothing is changed.
+    """
+    now = now or timezone.now()
+    cutoff = months_before(now, settings.RETENTION_MONTHS)
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        old_comments = Comment.objects.filter(created_at__lt=cutoff, is_official=False)
+        counts["comments_deleted"] = _comments_delete(
+            old_comments.exclude(status=CommentStatus.APPROVED)
+        )
+        counts["comments_anonymized"] = _comments_anonymize(
+            old_comments.filter(status=CommentStatus.APPROVED)
+        )
+        counts["reports_deleted"] = _count_delete(
+            CommentReport.objects.filter(resolved_at__lt=cutoff)
+        )
+        counts["conversations_deleted"] = _conversations_delete(
+            Conversation.objects.filter(last_message_at__lt=cutoff)
+        )
+        counts["confirmed_addresses_deleted"] = _count_delete(
+            ConfirmedAddress.objects.filter(confirmed_at__lt=cutoff).exclude(
+                Exists(Comment.objects.filter(author_email=OuterRef("email")))
+            )
+        )
+        accounts = list(unverified_accounts(now=now))
+        for user in accounts:
+            account_delete(user=user)
+        counts["unverified_accounts_deleted"] = len(accounts)
+        counts["mails_deleted"] = _count_delete(
+            DBTaskResult.objects.finished().filter(
+                finished_at__lt=now - timedelta(days=settings.TASK_RESULT_RETENTION_DAYS)
+            )
+        )
+        counts["sessions_deleted"] = _count_delete(Session.objects.filter(expire_date__lt=now))
+        if dry_run:
+            transaction.set_rollback(True)
+    return counts
+
+
+def _count_delete(queryset: QuerySet) -> int:
+    """Delete and return how many rows of the queryset's own model went (not cascades)."""
+    count = queryset.count()
+    queryset.delete()
+    return count

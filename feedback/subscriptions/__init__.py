@@ -1,0 +1,1 @@
+"""Confirmed addresses: who gets updates, after confirming, until unsubscribing."""

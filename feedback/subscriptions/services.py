@@ -1,0 +1,122 @@
+"""Subscriptions: a citizen's address gets updates only after its owner confirmed it.
+
+Comment authors who ask to be notified and contact-form senders who want to hear about
+measures (`notify_progress`) get one confirmation mail; only a `ConfirmedAddress` that still
+wants mail is sent anything, always with a one-click unsubscribe link (RFC 8058). The mail
+holds nothing the submitter wrote, and unrequested mails to one address are limited per day
+(`CONFIRMATION_MAILS_PER_DAY`), so the forms cannot be used to mail strangers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback.models import (
+    ConfirmedAddress,
+)
+from feedback.outbox import absolute_url, email_queue
+from feedback.ratelimit import Limit, address_fingerprint, limit_exceeded
+from strategy.base import validated_save
+
+CONFIRMATION_SALT = "feedback.address-confirm"
+
+
+CONFIRMATION_MAX_AGE = 7 * 24 * 60 * 60
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def confirmation_token(email: str) -> str:
+    return signing.dumps(normalize_email(email), salt=CONFIRMATION_SALT)
+
+
+def confirmation_email(token: str) -> str:
+    """The address a confirmation link was made for; BadSignature when forged or expired."""
+    return signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+
+
+def _verified_account_email(user: Any, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def confirmation_mail_limit_exceeded(email: str) -> bool:
+    """Count one unrequested mail to `email`, whichever form caused it.
+
+    Comment confirmations and contact-form receipts share the budget, so using both forms
+    does not double what a stranger's mailbox can be sent.
+    """
+    limit = Limit("confirmation-mail", settings.CONFIRMATION_MAILS_PER_DAY, 24 * 60 * 60)
+    return limit_exceeded(limit=limit, key=address_fingerprint(email))
+
+
+@transaction.atomic
+def address_request_confirmation(*, email: str, user: Any = None) -> bool:
+    """Ask an address to confirm itself before it gets any update; True if a mail is queued.
+
+    The mail holds nothing the submitter wrote, and one address gets at most
+    `CONFIRMATION_MAILS_PER_DAY` of them, so the form cannot be used to mail strangers.
+    An account's verified address counts as confirmed.
+    """
+    email = normalize_email(email)
+    if ConfirmedAddress.objects.filter(email=email, notify=True).exists():
+        return False
+    if user is not None and _verified_account_email(user, email):
+        address_confirm(email=email)
+        return False
+    if confirmation_mail_limit_exceeded(email):
+        return False
+    url = reverse("feedback:address_confirm", kwargs={"token": confirmation_token(email)})
+    email_queue(to=email, template="address_confirm", context={"confirm_url": absolute_url(url)})
+    return True
+
+
+@transaction.atomic
+def address_confirm(*, email: str) -> ConfirmedAddress:
+    """The owner clicked the link: updates may now be mailed (again) to this address."""
+    email = normalize_email(email)
+    address, _created = ConfirmedAddress.objects.select_for_update().get_or_create(
+        email=email, defaults={"confirmed_at": timezone.now()}
+    )
+    address.confirmed_at = timezone.now()
+    address.notify = True
+    address.unsubscribed_at = None
+    validated_save(address)
+    return address
+
+
+@transaction.atomic
+def address_unsubscribe(*, token: str) -> ConfirmedAddress | None:
+    """Stop every update to the address the token belongs to; idempotent."""
+    address = ConfirmedAddress.objects.select_for_update().filter(unsubscribe_token=token).first()
+    if address is None:
+        return None
+    if address.notify:
+        address.notify = False
+        address.unsubscribed_at = timezone.now()
+        validated_save(address)
+    return address
+
+
+def subscriber_notify(*, address: ConfirmedAddress, template: str, context: dict[str, Any]) -> None:
+    """Queue a notification to a confirmed address, with a one-click unsubscribe (RFC 8058)."""
+    unsubscribe_url = absolute_url(
+        reverse("feedback:unsubscribe", kwargs={"token": address.unsubscribe_token})
+    )
+    email_queue(
+        to=address.email,
+        template=template,
+        context={"unsubscribe_url": unsubscribe_url, "cdo_email": settings.CDO_EMAIL, **context},
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
