@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+
+T = TypeVar("T")
 
 
 class LargeTablePaginator(Paginator):
@@ -43,3 +48,20 @@ class LargeTablePaginator(Paginator):
             plan = cursor.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan
             return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def bulk_apply(objects: Iterable[T], step: Callable[[T], object]) -> tuple[int, int]:
+    """Take a bulk action's step (a service call) on each object: (done, refused).
+
+    A step the service refuses with a ValidationError (the object's state does not allow it)
+    is counted, not fatal, so one such object does not stop the others.
+    """
+    done = refused = 0
+    for obj in objects:
+        try:
+            step(obj)
+        except ValidationError:
+            refused += 1
+        else:
+            done += 1
+    return done, refused

@@ -20,9 +20,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
-from feedback.admin_tools import LargeTablePaginator
+from feedback.admin_tools import LargeTablePaginator, bulk_apply
 from feedback.comments import services
 from feedback.measure_links.admin import (
     CommentMeasureLinkInline,
@@ -205,33 +205,53 @@ class CommentReportInline(admin.TabularInline):
         return False
 
 
-def _bulk(
-    request: HttpRequest,
-    queryset: QuerySet,
-    step: Callable[[Comment], Any],
-    done: Callable[[int], str],
-) -> None:
-    """Apply one service per comment; refused steps are counted, not fatal."""
-    succeeded = skipped = 0
-    for comment in queryset:
-        try:
-            step(comment)
-        except ValidationError:
-            skipped += 1
-        else:
-            succeeded += 1
-    if succeeded:
-        messages.success(request, done(succeeded))
-    if skipped:
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)d Kommentar wurde übersprungen: Sein Status erlaubt diesen Schritt nicht.",
-                "%(count)d Kommentare wurden übersprungen: Ihr Status erlaubt diesen Schritt nicht.",
-                skipped,
-            )
-            % {"count": skipped},
+def _rejection_reason(request: HttpRequest) -> RejectionReason | None:
+    """The active rejection reason chosen next to the bulk actions, if any."""
+    reason_id = request.POST.get("rejection_reason", "")
+    if not reason_id.isdigit():
+        return None
+    return RejectionReason.objects.filter(is_active=True, pk=reason_id).first()
+
+
+def _moderation_action(
+    name: str,
+    service: Callable[..., Any],
+    description: Any,
+    done: Any,
+    *,
+    with_reason: bool = False,
+) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], None]:
+    """A bulk action taking one moderation step per selected comment through `service`.
+
+    `done` is the success message (`ngettext_lazy` counting "count"). Comments whose state
+    does not allow the step are skipped and counted; rejecting needs a chosen reason.
+    """
+
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        arguments: dict[str, Any] = {"moderator": request.user}
+        if with_reason:
+            arguments["reason"] = _rejection_reason(request)
+            if arguments["reason"] is None:
+                messages.error(request, _("Bitte wählen Sie einen Ablehnungsgrund."))
+                return
+        succeeded, skipped = bulk_apply(
+            queryset, lambda comment: service(comment=comment, **arguments)
         )
+        if succeeded:
+            messages.success(request, done % {"count": succeeded})
+        if skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d Kommentar wurde übersprungen: Sein Status erlaubt diesen Schritt nicht.",
+                    "%(count)d Kommentare wurden übersprungen: Ihr Status erlaubt diesen Schritt nicht.",
+                    skipped,
+                )
+                % {"count": skipped},
+            )
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["change"])(action)
 
 
 @admin.register(Comment)
@@ -256,7 +276,54 @@ class CommentAdmin(admin.ModelAdmin):
     # Orders with an index behind them (models.Comment.Meta.indexes), however long the queue.
     ordering = ["-created_at", "-id"]
     sortable_by = ["status", "age"]
-    actions = ["approve", "reject", "mark_spam", "hide", "restore", "link_to_measure"]
+    actions = [
+        _moderation_action(
+            "approve",
+            services.comment_approve,
+            _("Ausgewählte Kommentare freigeben"),
+            ngettext_lazy(
+                "%(count)d Kommentar freigegeben.", "%(count)d Kommentare freigegeben.", "count"
+            ),
+        ),
+        _moderation_action(
+            "reject",
+            services.comment_reject,
+            _("Ausgewählte Kommentare ablehnen"),
+            ngettext_lazy(
+                "%(count)d Kommentar abgelehnt.", "%(count)d Kommentare abgelehnt.", "count"
+            ),
+            with_reason=True,
+        ),
+        _moderation_action(
+            "mark_spam",
+            services.comment_mark_spam,
+            _("Ausgewählte Kommentare als Spam markieren"),
+            ngettext_lazy(
+                "%(count)d Kommentar als Spam markiert.",
+                "%(count)d Kommentare als Spam markiert.",
+                "count",
+            ),
+        ),
+        _moderation_action(
+            "hide",
+            services.comment_hide,
+            _("Ausgewählte Kommentare ausblenden"),
+            ngettext_lazy(
+                "%(count)d Kommentar ausgeblendet.", "%(count)d Kommentare ausgeblendet.", "count"
+            ),
+        ),
+        _moderation_action(
+            "restore",
+            services.comment_restore,
+            _("Ausgewählte Kommentare wieder einblenden"),
+            ngettext_lazy(
+                "%(count)d Kommentar wieder eingeblendet.",
+                "%(count)d Kommentare wieder eingeblendet.",
+                "count",
+            ),
+        ),
+        "link_to_measure",
+    ]
     inlines = [CommentMeasureLinkInline, CommentReportInline, ModerationActionInline]
 
     # --- Display ------------------------------------------------------------------------
@@ -414,87 +481,6 @@ class CommentAdmin(admin.ModelAdmin):
     )
     def link_to_measure(self, request: HttpRequest, queryset: QuerySet) -> None:
         measure_link_action(self, request, queryset, "comment")
-
-    @admin.action(description=_("Ausgewählte Kommentare freigeben"), permissions=["change"])
-    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _bulk(
-            request,
-            queryset,
-            lambda c: services.comment_approve(comment=c, moderator=request.user),
-            lambda n: (
-                ngettext("%(count)d Kommentar freigegeben.", "%(count)d Kommentare freigegeben.", n)
-                % {"count": n}
-            ),
-        )
-
-    @admin.action(description=_("Ausgewählte Kommentare ablehnen"), permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
-        reason_id = request.POST.get("rejection_reason", "")
-        reason = (
-            RejectionReason.objects.filter(is_active=True, pk=reason_id).first()
-            if reason_id.isdigit()
-            else None
-        )
-        if reason is None:
-            messages.error(request, _("Bitte wählen Sie einen Ablehnungsgrund."))
-            return
-        _bulk(
-            request,
-            queryset,
-            lambda c: services.comment_reject(comment=c, moderator=request.user, reason=reason),
-            lambda n: (
-                ngettext("%(count)d Kommentar abgelehnt.", "%(count)d Kommentare abgelehnt.", n)
-                % {"count": n}
-            ),
-        )
-
-    @admin.action(
-        description=_("Ausgewählte Kommentare als Spam markieren"), permissions=["change"]
-    )
-    def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _bulk(
-            request,
-            queryset,
-            lambda c: services.comment_mark_spam(comment=c, moderator=request.user),
-            lambda n: (
-                ngettext(
-                    "%(count)d Kommentar als Spam markiert.",
-                    "%(count)d Kommentare als Spam markiert.",
-                    n,
-                )
-                % {"count": n}
-            ),
-        )
-
-    @admin.action(description=_("Ausgewählte Kommentare ausblenden"), permissions=["change"])
-    def hide(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _bulk(
-            request,
-            queryset,
-            lambda c: services.comment_hide(comment=c, moderator=request.user),
-            lambda n: (
-                ngettext(
-                    "%(count)d Kommentar ausgeblendet.", "%(count)d Kommentare ausgeblendet.", n
-                )
-                % {"count": n}
-            ),
-        )
-
-    @admin.action(description=_("Ausgewählte Kommentare wieder einblenden"), permissions=["change"])
-    def restore(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _bulk(
-            request,
-            queryset,
-            lambda c: services.comment_restore(comment=c, moderator=request.user),
-            lambda n: (
-                ngettext(
-                    "%(count)d Kommentar wieder eingeblendet.",
-                    "%(count)d Kommentare wieder eingeblendet.",
-                    n,
-                )
-                % {"count": n}
-            ),
-        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -26,7 +26,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from feedback.admin_tools import LargeTablePaginator
+from feedback.admin_tools import LargeTablePaginator, bulk_apply
 from feedback.inbox.services import (
     answer_subject,
     conversation_answer,
@@ -170,14 +170,10 @@ class AnswerForm(forms.Form):
 
 def _status_action(status: str, label: Any):
     def action(modeladmin: ConversationAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-        changed, refused = 0, 0
-        for conversation in queryset:
-            try:
-                conversation_set_status(conversation=conversation, status=status)
-            except ValidationError:
-                refused += 1
-            else:
-                changed += 1
+        changed, refused = bulk_apply(
+            queryset,
+            lambda conversation: conversation_set_status(conversation=conversation, status=status),
+        )
         modeladmin.message_user(
             request,
             ngettext(

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from feedback.admin_tools import bulk_apply
 from feedback.measure_links import services
 from feedback.models import (
     Comment,
@@ -153,14 +154,12 @@ def measure_link_action(
     if measure is None:
         modeladmin.message_user(request, _("Bitte wählen Sie eine Maßnahme."), messages.ERROR)
         return
-    linked = refused = 0
-    for obj in queryset:
-        try:
-            services.measure_link_create(measure=measure, linked_by=request.user, **{item: obj})
-        except ValidationError:
-            refused += 1
-        else:
-            linked += 1
+    linked, refused = bulk_apply(
+        queryset,
+        lambda obj: services.measure_link_create(
+            measure=measure, linked_by=request.user, **{item: obj}
+        ),
+    )
     if linked:
         modeladmin.message_user(
             request,
