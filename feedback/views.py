@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -10,15 +11,23 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import account_services, receipts
 from feedback.comments import services as comments
-from feedback.forms import AccountDeleteForm, CommentForm, ContactForm, ReportForm
+from feedback.forms import (
+    AccountDeleteForm,
+    CommentForm,
+    ContactForm,
+    ReportForm,
+    SpamProtectionMixin,
+)
 from feedback.inbox.services import conversation_open_from_form
 from feedback.models import Comment, ConfirmedAddress, Topic
 from feedback.ratelimit import (
@@ -51,18 +60,52 @@ def _receipt_url(target: Publishable, *, kind: str, pk: int) -> str:
     return f"{target.get_absolute_url().split('#')[0]}?{receipts.PARAMETER}={token}"
 
 
-def _kept(data: QueryDict, fields: list[str], checkboxes: list[str]) -> dict[str, Any]:
-    """What the visitor typed, to show again when the request is refused before validation."""
-    kept: dict[str, Any] = {name: data.get(name, "") for name in fields}
-    kept.update({name: bool(data.get(name)) for name in checkboxes})
-    return kept
+# What a sender reads when the client sent too much through a form (`_form_page`).
+TOO_MANY_POSTS = gettext_lazy(
+    "Von Ihrem Anschluss kamen in kurzer Zeit zu viele Beiträge. Bitte warten Sie einige "
+    "Minuten und senden Sie das Formular dann erneut. Ihr Text bleibt unten erhalten."
+)
+TOO_MANY_MESSAGES = gettext_lazy(
+    "Von Ihrem Anschluss kamen in der letzten Stunde sehr viele Nachrichten. "
+    "Bitte versuchen Sie es später noch einmal oder schreiben Sie uns eine E-Mail."
+)
 
 
-def _rate_limited(request: HttpRequest, scope: str, rate: tuple[int, int]) -> bool:
-    if not settings.RATE_LIMITS_ENABLED:
-        return False
-    count, seconds = rate
-    return limit_exceeded(limit=Limit(scope, count, seconds), key=client_fingerprint(request))
+def _form_page(
+    request: HttpRequest,
+    *,
+    template: str,
+    context: dict[str, Any],
+    form_class: type[SpamProtectionMixin],
+    limit: Limit,
+    refusal: str,
+    submit: Callable[[dict[str, Any]], str],
+    initial: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A public form: GET shows it, POST hands it to a service and redirects.
+
+    A POST counts against the client's `limit` first; over it, the form comes back with what
+    was typed, its other errors and `refusal` (429). A valid form goes to `submit`, which
+    calls the service and returns the URL to redirect to; the service's ValidationError is
+    shown like the form's own errors (400).
+    """
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, initial=initial, user=request.user)
+    context = {**context, "form": form}
+    if data is None:
+        return render(request, template, context)
+    if limit_exceeded(limit=limit, key=client_fingerprint(request)):
+        form.is_valid()  # show the other errors too, so nothing has to be fixed twice
+        form.add_error(None, refusal)
+        return render(request, template, {**context, "rate_limited": True}, status=429)
+    if form.is_valid():
+        try:
+            url = submit(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(url)
+    return render(request, template, context, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,65 +131,53 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
 def _comment_form(
     request: HttpRequest, *, target: Publishable, parent: Comment | None
 ) -> HttpResponse:
-    context: dict[str, Any] = {"target": target, "parent": parent}
-    if request.method != "POST":
-        context["form"] = CommentForm(user=request.user)
-        return render(request, "feedback/comment_form.html", context)
-    if _rate_limited(request, "comment", settings.COMMENT_RATE_LIMIT):
-        kept = _kept(request.POST, ["author_name", "author_email", "text"], ["notify"])
-        context["form"] = CommentForm(initial=kept, user=request.user)
-        context["rate_limited"] = True
-        return render(request, "feedback/comment_form.html", context, status=429)
-    form = CommentForm(request.POST, user=request.user)
-    context["form"] = form
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            comment = comments.comment_submit(
-                target=target,
-                parent=parent,
-                author_name=data["author_name"],
-                author_email=data["author_email"],
-                text=data["text"],
-                notify=data["notify"],
-                user=request.user,
-                client_keys=recent_client_fingerprints(request),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect(_receipt_url(target, kind=receipts.COMMENT, pk=comment.pk))
-    return render(request, "feedback/comment_form.html", context, status=400)
+    def submit(data: dict[str, Any]) -> str:
+        comment = comments.comment_submit(
+            target=target,
+            parent=parent,
+            author_name=data["author_name"],
+            author_email=data["author_email"],
+            text=data["text"],
+            notify=data["notify"],
+            user=request.user,
+            client_keys=recent_client_fingerprints(request),
+        )
+        return _receipt_url(target, kind=receipts.COMMENT, pk=comment.pk)
+
+    return _form_page(
+        request,
+        template="feedback/comment_form.html",
+        context={"target": target, "parent": parent},
+        form_class=CommentForm,
+        limit=Limit("comment", *settings.COMMENT_RATE_LIMIT),
+        refusal=TOO_MANY_POSTS,
+        submit=submit,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.public(), pk=pk)
     target = _published_target(comment.content_type, comment.object_id)
-    context: dict[str, Any] = {"comment": comment, "target": target}
-    if request.method != "POST":
-        context["form"] = ReportForm(user=request.user)
-        return render(request, "feedback/commentreport_form.html", context)
-    if _rate_limited(request, "report", settings.COMMENT_REPORT_RATE_LIMIT):
-        kept = _kept(request.POST, ["reason", "note"], [])
-        context["form"] = ReportForm(initial=kept, user=request.user)
-        context["rate_limited"] = True
-        return render(request, "feedback/commentreport_form.html", context, status=429)
-    form = ReportForm(request.POST, user=request.user)
-    context["form"] = form
-    if form.is_valid():
-        try:
-            comments.comment_report(
-                comment=comment,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                client_keys=recent_client_fingerprints(request),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect(_receipt_url(target, kind=receipts.REPORT, pk=comment.pk))
-    return render(request, "feedback/commentreport_form.html", context, status=400)
+
+    def submit(data: dict[str, Any]) -> str:
+        comments.comment_report(
+            comment=comment,
+            reason=data["reason"],
+            note=data["note"],
+            client_keys=recent_client_fingerprints(request),
+        )
+        return _receipt_url(target, kind=receipts.REPORT, pk=comment.pk)
+
+    return _form_page(
+        request,
+        template="feedback/commentreport_form.html",
+        context={"comment": comment, "target": target},
+        form_class=ReportForm,
+        limit=Limit("report", *settings.COMMENT_REPORT_RATE_LIMIT),
+        refusal=TOO_MANY_POSTS,
+        submit=submit,
+    )
 
 
 def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
@@ -209,37 +240,33 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
-    """The contact form. Errors re-render it with what was typed (400; 429 when too many)."""
-    template = "feedback/conversation_create.html"
-    if request.method != "POST":
-        # Links may preselect a topic: /kontakt/?thema=barriere-melden
-        topic = Topic.objects.active().with_slug(request.GET.get("thema", ""))
-        initial = {"topic": topic.pk} if topic else {}
-        return render(request, template, {"form": ContactForm(initial=initial, user=request.user)})
-    form = ContactForm(request.POST, user=request.user)
-    if _rate_limited(request, "contact", (settings.CONTACT_LIMIT_PER_HOUR, 3600)):
-        form.is_valid()  # show the other errors too, so nothing has to be fixed twice
-        form.add_error(
-            None,
-            _(
-                "Von Ihrem Anschluss kamen in der letzten Stunde sehr viele Nachrichten. "
-                "Bitte versuchen Sie es später noch einmal oder schreiben Sie uns eine E-Mail."
-            ),
+    """The contact form; a link may preselect a topic: /kontakt/?thema=barriere-melden."""
+    topic = Topic.objects.active().with_slug(request.GET.get("thema", ""))
+
+    def submit(data: dict[str, Any]) -> str:
+        conversation = conversation_open_from_form(
+            name=data["name"],
+            email=data["email"],
+            subject=data["subject"],
+            topic=data.get("topic"),
+            text=data["text"],
+            consent_version=settings.PRIVACY_POLICY_VERSION,
+            notify_progress=data["notify_progress"],
         )
-        return render(request, template, {"form": form}, status=429)
-    if not form.is_valid():
-        return render(request, template, {"form": form}, status=400)
-    conversation = conversation_open_from_form(
-        name=form.cleaned_data["name"],
-        email=form.cleaned_data["email"],
-        subject=form.cleaned_data["subject"],
-        topic=form.cleaned_data.get("topic"),
-        text=form.cleaned_data["text"],
-        consent_version=settings.PRIVACY_POLICY_VERSION,
-        notify_progress=form.cleaned_data["notify_progress"],
+        # The reference travels in a signed URL, not in a session: senders get no cookie.
+        token = receipts.contact_token(conversation.reference)
+        return reverse("feedback:contact_sent", kwargs={"token": token})
+
+    return _form_page(
+        request,
+        template="feedback/conversation_create.html",
+        context={},
+        form_class=ContactForm,
+        limit=Limit("contact", settings.CONTACT_LIMIT_PER_HOUR, 3600),
+        refusal=TOO_MANY_MESSAGES,
+        submit=submit,
+        initial={"topic": topic.pk} if topic else None,
     )
-    # The reference travels in a signed URL, not in a session: senders get no cookie.
-    return redirect("feedback:contact_sent", token=receipts.contact_token(conversation.reference))
 
 
 @require_GET
