@@ -74,10 +74,12 @@ def mfa_secrets_encrypt(*, model: Any = None, dry_run: bool = False) -> int:
     return changed
 
 
+@transaction.atomic
 def account_delete(*, user: Any) -> int:
     """Delete an account; its comments stay, under the name "gelöschtes Konto".
 
-    Returns the number of comments anonymized.
+    All or nothing: comments anonymized without the account deleted would leave an account
+    whose comments no longer name it. Returns the number of comments anonymized.
     """
     addresses = {normalize_email(user.email)} if user.email else set()
     addresses |= {

@@ -229,9 +229,9 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            user = request.user
+            # Deleted before signing out: if the deletion fails, nothing has changed.
+            account_services.account_delete(user=request.user)
             logout(request)
-            account_services.account_delete(user=user)
             messages.success(request, _("Ihr Konto ist gelöscht."))
             return redirect("strategy:home")
         return render(request, "account/account_delete.html", {"form": form}, status=400)
