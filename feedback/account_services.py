@@ -33,6 +33,11 @@ from verl_digital.versions import COMMENTS, comments_of, versions_bump
 ANONYMOUS_AUTHOR = "gelöschtes Konto"
 
 
+def user_display_name(user: Any) -> str:
+    """The name a person is shown under: the full name, else the user name."""
+    return user.get_full_name() or user.get_username()
+
+
 @transaction.atomic
 def account_consent_record(*, user: Any, version: str) -> AccountConsent:
     """Remember which privacy policy a new account agreed to (the latest agreement counts)."""

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from feedback.account_services import user_display_name
 from feedback.captcha import TextCaptchaField
 from feedback.inbox.parse import one_line
 from feedback.models import ReportReason, Topic
@@ -125,7 +126,7 @@ class CommentForm(SpamProtectionMixin):
         ) % {"max": settings.COMMENT_MAX_LENGTH, "links": settings.COMMENT_MAX_LINKS}
         if user is not None and user.is_authenticated:
             self.fields["author_name"].required = False
-            self.fields["author_name"].initial = user.get_full_name() or user.get_username()
+            self.fields["author_name"].initial = user_display_name(user)
             self.fields["author_email"].initial = user.email
 
     def clean_author_name(self) -> str:

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback.account_services import user_display_name
 from feedback.comments.digest import moderators_notify_schedule
 from feedback.models import (
     Comment,
@@ -45,12 +46,6 @@ OFFICIAL_AUTHOR = "Stadt Verl"
 
 # How long the same text from the same client is refused.
 DUPLICATE_WINDOW = 24 * 60 * 60
-
-
-def _actor_name(user: Any) -> str:
-    if user is None:
-        return _("automatisch")
-    return user.get_full_name() or user.get_username()
 
 
 def _locked(comment: Comment) -> Comment:
@@ -109,12 +104,38 @@ def comment_step_check(*, comment: Comment, step: str) -> None:
         raise TransitionNotAllowed(_step_refused_message(comment), code="step_not_allowed")
 
 
-def _log(*, comment: Comment, step: str, actor: Any, reason: str = "") -> ModerationAction:
-    action = ModerationAction(
-        comment=comment, action=step, actor=actor, actor_name=_actor_name(actor), reason=reason
+def _step_done(*, comment: Comment, step: str, actor: Any, reason: str = "") -> None:
+    """Log a moderation step (`actor` None: the site itself) and have the pages showing the
+    comment rebuilt: every step changes what the public sees."""
+    actor_name = _("automatisch") if actor is None else user_display_name(actor)
+    validated_save(
+        ModerationAction(
+            comment=comment, action=step, actor=actor, actor_name=actor_name, reason=reason
+        )
     )
-    validated_save(action)
-    return action
+    comments_public_changed(comment)
+
+
+def _reports_resolve(comment: Comment, *, at: Any) -> None:
+    """A moderator's decision on a comment is the review its open reports asked for."""
+    CommentReport.objects.filter(comment=comment).open().update(resolved_at=at)
+
+
+def _hidden(comment: Comment, *, actor: Any, reason: str) -> Comment:
+    """Take a public comment off the page until it has been reviewed."""
+    comment.hidden_at = timezone.now()
+    validated_save(comment)
+    _step_done(comment=comment, step=ModerationStep.HIDE, actor=actor, reason=reason)
+    return comment
+
+
+def _remember_after_commit(keys: Sequence[str]) -> None:
+    """Refuse the same again from this client for `DUPLICATE_WINDOW`, once the write has
+    committed (a rolled-back one is no reason to refuse). One key is enough: checks look
+    for today's and yesterday's."""
+    if keys:
+        first = keys[0]
+        transaction.on_commit(lambda: cache.set(first, True, timeout=DUPLICATE_WINDOW))
 
 
 def _text_key(text: str) -> str:
@@ -169,10 +190,6 @@ def comments_public_changed(*comments: Comment) -> None:
     versions_bump(*targets, COMMENTS)
 
 
-def _user_display(user: Any) -> str:
-    return (user.get_full_name() or user.get_username())[:100]
-
-
 @transaction.atomic
 def comment_submit(
     *,
@@ -211,7 +228,7 @@ def comment_submit(
             {"text": _("Diesen Text haben Sie bereits gesendet. Er wird gerade geprüft.")},
             code="duplicate",
         )
-    name = author_name.strip() or (_user_display(user) if user is not None else "")
+    name = author_name.strip() or (user_display_name(user)[:100] if user is not None else "")
     email = normalize_email(author_email)
     if notify and not email:
         raise ValidationError(
@@ -236,18 +253,15 @@ def comment_submit(
         comment.moderated_at = now
     validated_save(comment)
     if trusted:
-        _log(
+        _step_done(
             comment=comment,
             step=ModerationStep.APPROVE,
             actor=None,
             reason=_("Konto mit bisher nur freigegebenen Kommentaren"),
         )
-        comments_public_changed(comment)
     else:
         transaction.on_commit(moderators_notify_schedule)
-    if duplicate_keys:
-        first = duplicate_keys[0]
-        transaction.on_commit(lambda: cache.set(first, True, timeout=DUPLICATE_WINDOW))
+    _remember_after_commit(duplicate_keys)
     if notify:
         address_request_confirmation(email=email, user=user)
     return comment
@@ -255,7 +269,7 @@ def comment_submit(
 
 def _moderation_step(*, comment: Comment, step: str, moderator: Any, reason: str) -> Comment:
     """What approving, rejecting and marking as spam share: lock, check, set the status,
-    count open reports as resolved, log, and have the public pages rebuilt."""
+    resolve the open reports, log, and have the public pages rebuilt."""
     comment = _locked(comment)
     status = STEP_STATUS[step]
     comment_status_check(comment=comment, status=status)
@@ -264,9 +278,8 @@ def _moderation_step(*, comment: Comment, step: str, moderator: Any, reason: str
     if status == CommentStatus.APPROVED:
         comment.hidden_at = None  # approving is the review that reports ask for
     validated_save(comment)
-    CommentReport.objects.filter(comment=comment).open().update(resolved_at=comment.moderated_at)
-    _log(comment=comment, step=step, actor=moderator, reason=reason)
-    comments_public_changed(comment)
+    _reports_resolve(comment, at=comment.moderated_at)
+    _step_done(comment=comment, step=step, actor=moderator, reason=reason)
     return comment
 
 
@@ -321,8 +334,7 @@ def comment_edit(*, comment: Comment, moderator: Any, text: str, reason: str = "
     comment.text = text
     comment.edited_at = timezone.now()
     validated_save(comment)
-    _log(comment=comment, step=ModerationStep.EDIT, actor=moderator, reason=reason)
-    comments_public_changed(comment)
+    _step_done(comment=comment, step=ModerationStep.EDIT, actor=moderator, reason=reason)
     return comment
 
 
@@ -344,8 +356,7 @@ def comment_answer(*, comment: Comment, staff: Any, text: str) -> Comment:
         moderated_at=now,
     )
     validated_save(answer)
-    _log(comment=comment, step=ModerationStep.ANSWER, actor=staff)
-    comments_public_changed(comment)
+    _step_done(comment=comment, step=ModerationStep.ANSWER, actor=staff)
     _author_notify(comment=comment, template="comment_answered", context={"answer": answer})
     return answer
 
@@ -355,11 +366,7 @@ def comment_hide(*, comment: Comment, moderator: Any, reason: str = "") -> Comme
     """Take an approved comment off the page until it has been reviewed."""
     comment = _locked(comment)
     comment_step_check(comment=comment, step=ModerationStep.HIDE)
-    comment.hidden_at = timezone.now()
-    validated_save(comment)
-    _log(comment=comment, step=ModerationStep.HIDE, actor=moderator, reason=reason)
-    comments_public_changed(comment)
-    return comment
+    return _hidden(comment, actor=moderator, reason=reason)
 
 
 @transaction.atomic
@@ -367,12 +374,10 @@ def comment_restore(*, comment: Comment, moderator: Any, reason: str = "") -> Co
     """Show a hidden comment again; its open reports count as reviewed."""
     comment = _locked(comment)
     comment_step_check(comment=comment, step=ModerationStep.RESTORE)
-    now = timezone.now()
     comment.hidden_at = None
     validated_save(comment)
-    CommentReport.objects.filter(comment=comment).open().update(resolved_at=now)
-    _log(comment=comment, step=ModerationStep.RESTORE, actor=moderator, reason=reason)
-    comments_public_changed(comment)
+    _reports_resolve(comment, at=timezone.now())
+    _step_done(comment=comment, step=ModerationStep.RESTORE, actor=moderator, reason=reason)
     return comment
 
 
@@ -397,17 +402,7 @@ def comment_report(
     validated_save(report)
     open_reports = CommentReport.objects.filter(comment=comment).open().count()
     if open_reports >= settings.COMMENT_REPORT_THRESHOLD:
-        comment.hidden_at = timezone.now()
-        validated_save(comment)
-        _log(
-            comment=comment,
-            step=ModerationStep.HIDE,
-            actor=None,
-            reason=_("%(count)d Meldungen") % {"count": open_reports},
-        )
-        comments_public_changed(comment)
-    if seen_keys:
-        first = seen_keys[0]
-        transaction.on_commit(lambda: cache.set(first, True, timeout=DUPLICATE_WINDOW))
+        _hidden(comment, actor=None, reason=_("%(count)d Meldungen") % {"count": open_reports})
+    _remember_after_commit(seen_keys)
     transaction.on_commit(moderators_notify_schedule)
     return report

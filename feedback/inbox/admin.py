@@ -26,6 +26,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from feedback.account_services import user_display_name
 from feedback.admin_tools import LargeTablePaginator, bulk_apply
 from feedback.inbox.services import (
     answer_subject,
@@ -102,7 +103,7 @@ class MessageInline(admin.StackedInline):
             else message.from_address
         )
         if message.direction == Direction.OUT and message.author:
-            sender = f"{message.author.get_full_name() or message.author.get_username()} ({sender})"
+            sender = f"{user_display_name(message.author)} ({sender})"
         return format_html(
             "<strong>{}</strong> · {}<br>{}: {}<br>{}: {}<br>{}: {}",
             message.get_direction_display(),

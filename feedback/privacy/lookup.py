@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _lazy
 from django_tasks_db.models import DBTaskResult
 
+from feedback.account_services import user_display_name
 from feedback.models import (
     Comment,
     ConfirmedAddress,
@@ -118,7 +119,7 @@ def privacy_request_log(
         kind=kind,
         email_hash=email_hash(email),
         actor=actor,
-        actor_name=actor.get_full_name() or actor.get_username(),
+        actor_name=user_display_name(actor),
         summary=summary,
     )
     validated_save(entry)
