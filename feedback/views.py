@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import account_services, receipts
 from feedback.comments import services as comments
+from feedback.comments.selectors import comment_page_number
 from feedback.forms import (
     AccountDeleteForm,
     CommentForm,
@@ -184,15 +184,7 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     """A comment's lasting address: its page, at the comment's page of the list."""
     comment = get_object_or_404(Comment.objects.public(), pk=pk)
     target = _published_target(comment.content_type, comment.object_id)
-    top = comment.parent or comment
-    before = (
-        Comment.objects.public()
-        .for_target(target)
-        .top_level()
-        .filter(Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, pk__lt=top.pk))
-        .count()
-    )
-    page = before // settings.COMMENTS_PER_PAGE + 1
+    page = comment_page_number(comment=comment, target=target)
     query = f"?kommentare={page}" if page > 1 else ""
     return HttpResponseRedirect(
         f"{target.get_absolute_url().split('#')[0]}{query}#kommentar-{comment.pk}"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from feedback.account_services import user_display_name
 from feedback.comments.digest import moderators_notify_schedule
+from feedback.comments.selectors import author_is_trusted
 from feedback.models import (
     Comment,
     CommentReport,
@@ -152,9 +153,8 @@ def _notifiable_address(comment: Comment) -> ConfirmedAddress | None:
     """The confirmed, still subscribed address of an author who asked for updates."""
     if not (comment.notify and comment.author_email):
         return None
-    return ConfirmedAddress.objects.filter(
-        email=normalize_email(comment.author_email), notify=True
-    ).first()
+    email = normalize_email(comment.author_email)
+    return ConfirmedAddress.objects.subscribed().filter(email=email).first()
 
 
 def _author_notify(*, comment: Comment, template: str, context: dict[str, Any]) -> bool:
@@ -172,16 +172,6 @@ def _author_notify(*, comment: Comment, template: str, context: dict[str, Any]) 
         },
     )
     return True
-
-
-def _is_trusted(user: Any) -> bool:
-    if not (settings.COMMENTS_TRUST_APPROVED_AUTHORS and user is not None):
-        return False
-    earlier = Comment.objects.filter(user=user, is_official=False)
-    return (
-        earlier.approved().exists()
-        and not earlier.filter(status__in=[CommentStatus.REJECTED, CommentStatus.SPAM]).exists()
-    )
 
 
 def comments_public_changed(*comments: Comment) -> None:
@@ -247,7 +237,7 @@ def comment_submit(
         consent_version=settings.PRIVACY_POLICY_VERSION,
         consented_at=now,
     )
-    trusted = _is_trusted(user)
+    trusted = author_is_trusted(user=user)
     if trusted:
         comment.status = CommentStatus.APPROVED
         comment.moderated_at = now

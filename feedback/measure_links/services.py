@@ -100,7 +100,7 @@ def measure_contributors_notify(*, measure: Measure, old_status: str, new_status
         measure_links__measure=measure, notify_progress=True
     ).values_list("contact_email", flat=True)
     emails = {normalize_email(email) for email in chain(from_comments, from_conversations)}
-    addresses = ConfirmedAddress.objects.filter(email__in=emails, notify=True).order_by("email")
+    addresses = ConfirmedAddress.objects.subscribed().filter(email__in=emails).order_by("email")
     context = {
         "measure": measure,
         "measure_url": absolute_url(measure.get_absolute_url()),

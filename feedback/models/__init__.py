@@ -34,7 +34,7 @@ from feedback.models.inbox import (
 )
 from feedback.models.measure_links import MeasureLink, MeasureLinkQuerySet
 from feedback.models.privacy import PrivacyRequest, PrivacyRequestKind
-from feedback.models.subscriptions import ConfirmedAddress, _new_token
+from feedback.models.subscriptions import ConfirmedAddress, ConfirmedAddressQuerySet, _new_token
 
 __all__ = [
     "AccountConsent",
@@ -47,6 +47,7 @@ __all__ = [
     "CommentReportQuerySet",
     "CommentStatus",
     "ConfirmedAddress",
+    "ConfirmedAddressQuerySet",
     "Conversation",
     "ConversationQuerySet",
     "ConversationStatus",

@@ -12,6 +12,12 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+class ConfirmedAddressQuerySet(models.QuerySet):
+    def subscribed(self) -> ConfirmedAddressQuerySet:
+        """Addresses that still want updates (not unsubscribed)."""
+        return self.filter(notify=True)
+
+
 class ConfirmedAddress(models.Model):
     """An e-mail address whose owner clicked the confirmation link; only these get updates."""
 
@@ -22,6 +28,8 @@ class ConfirmedAddress(models.Model):
     unsubscribe_token = models.CharField(
         _("Abmelde-Schlüssel"), max_length=64, unique=True, default=_new_token, editable=False
     )
+
+    objects = ConfirmedAddressQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bestätigte E-Mail-Adresse")

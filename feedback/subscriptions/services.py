@@ -67,7 +67,7 @@ def address_request_confirmation(*, email: str, user: Any = None) -> bool:
     An account's verified address counts as confirmed.
     """
     email = normalize_email(email)
-    if ConfirmedAddress.objects.filter(email=email, notify=True).exists():
+    if ConfirmedAddress.objects.subscribed().filter(email=email).exists():
         return False
     if user is not None and _verified_account_email(user, email):
         address_confirm(email=email)
