@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 T = TypeVar("T")
@@ -65,3 +66,23 @@ def bulk_apply(objects: Iterable[T], step: Callable[[T], object]) -> tuple[int, 
         else:
             done += 1
     return done, refused
+
+
+class ReadOnlyInline:
+    """An inline of rows the services write (log entries, reports, messages): shown as they
+    are, never added, changed or deleted here. Mixed in before Django's inline class."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -22,7 +22,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from feedback.admin_tools import LargeTablePaginator, bulk_apply
+from feedback.admin_tools import LargeTablePaginator, ReadOnlyInline, bulk_apply
 from feedback.comments import services
 from feedback.measure_links.admin import (
     CommentMeasureLinkInline,
@@ -176,33 +176,15 @@ class CommentAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ModerationActionInline(admin.TabularInline):
+class ModerationActionInline(ReadOnlyInline, admin.TabularInline):
     model = ModerationAction
-    extra = 0
-    can_delete = False
     fields = ["created_at", "action", "actor_name", "reason"]
-    readonly_fields = fields
     verbose_name_plural = _("Moderationsprotokoll")
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class CommentReportInline(admin.TabularInline):
+class CommentReportInline(ReadOnlyInline, admin.TabularInline):
     model = CommentReport
-    extra = 0
-    can_delete = False
     fields = ["created_at", "reason", "note", "resolved_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _rejection_reason(request: HttpRequest) -> RejectionReason | None:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from feedback.account_services import user_display_name
-from feedback.admin_tools import LargeTablePaginator, bulk_apply
+from feedback.admin_tools import LargeTablePaginator, ReadOnlyInline, bulk_apply
 from feedback.inbox.services import (
     answer_subject,
     conversation_answer,
@@ -70,24 +70,12 @@ class AnswerTemplateAdmin(admin.ModelAdmin):
     search_fields = ["name", "text"]
 
 
-class MessageInline(admin.StackedInline):
+class MessageInline(ReadOnlyInline, admin.StackedInline):
     """The conversation's messages in order, as they were: nothing here can be edited."""
 
     model = Message
-    extra = 0
-    can_delete = False
     fields = ["summary", "body", "attachment_list"]
-    readonly_fields = fields
     verbose_name_plural = _("Verlauf")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
         return (
