@@ -65,16 +65,16 @@ def send_email(
     receiving server. A new attempt is queued only when this one sent nothing, so a mail is
     never sent twice.
     """
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        to=to,
-        reply_to=reply_to,
-        headers=headers,
-    )
+    mail = {
+        "subject": subject,
+        "body": body,
+        "to": to,
+        "from_email": from_email,
+        "reply_to": reply_to,
+        "headers": headers,
+    }
     try:
-        message.send()
+        EmailMessage(**{**mail, "from_email": from_email or settings.DEFAULT_FROM_EMAIL}).send()
     except (OSError, smtplib.SMTPException) as error:
         if isinstance(error, smtplib.SMTPException) and not _temporary(error):
             logger.warning("mail to %s refused for good: %s", to, error)
@@ -83,15 +83,7 @@ def send_email(
             logger.error("mail to %s not delivered after %d attempts: %s", to, attempt, error)
             raise MailNotDelivered(f"{attempt} attempts, last error: {error}") from error
         delay = timedelta(minutes=RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1])
-        send_email.using(run_after=timezone.now() + delay).enqueue(
-            subject=subject,
-            body=body,
-            to=to,
-            from_email=from_email,
-            reply_to=reply_to,
-            headers=headers,
-            attempt=attempt + 1,
-        )
+        send_email.using(run_after=timezone.now() + delay).enqueue(**mail, attempt=attempt + 1)
         logger.warning("mail to %s failed (attempt %d), retry in %s: %s", to, attempt, delay, error)
         return "retry"
     return "sent"
