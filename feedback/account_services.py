@@ -14,18 +14,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from feedback.models import (
-    AccountConsent,
-    Comment,
-    ConfirmedAddress,
-)
+from feedback.models import AccountConsent, Comment, ConfirmedAddress
 from feedback.roles import MODERATION
-from feedback.secretbox import (
-    authenticator_secrets_map,
-    is_current,
-    secret_decrypt,
-    secret_encrypt,
-)
+from feedback.secretbox import authenticator_secrets_map, is_current, secret_decrypt, secret_encrypt
 from feedback.subscriptions.services import normalize_email
 from strategy.base import validated_save
 from verl_digital.versions import COMMENTS, comments_of, versions_bump

@@ -30,12 +30,7 @@ from feedback.forms import (
 )
 from feedback.inbox.services import conversation_open_from_form
 from feedback.models import Comment, ConfirmedAddress, Topic
-from feedback.ratelimit import (
-    Limit,
-    client_fingerprint,
-    limit_exceeded,
-    recent_client_fingerprints,
-)
+from feedback.ratelimit import Limit, client_fingerprint, limit_exceeded, recent_client_fingerprints
 from feedback.subscriptions import services as subscriptions
 from feedback.transparency import bar_chart, transparency_report
 from strategy.models import Publishable

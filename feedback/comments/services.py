@@ -44,7 +44,6 @@ from verl_digital.versions import COMMENTS, comments_of, versions_bump
 
 OFFICIAL_AUTHOR = "Stadt Verl"
 
-
 # How long the same text from the same client is refused.
 DUPLICATE_WINDOW = 24 * 60 * 60
 

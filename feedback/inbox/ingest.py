@@ -19,12 +19,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.inbox.parse import (
-    InvalidMail,
-    ParsedMail,
-    parse_message,
-    sniff_content_type,
-)
+from feedback.inbox.parse import InvalidMail, ParsedMail, parse_message, sniff_content_type
 from feedback.inbox.services import reference_allocate, reference_pattern
 from feedback.models import (
     Attachment,

@@ -16,9 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.inbox.parse import (
-    storable_text,
-)
+from feedback.inbox.parse import storable_text
 from feedback.models import (
     Channel,
     Conversation,

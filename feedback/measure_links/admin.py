@@ -19,11 +19,7 @@ from django.utils.translation import ngettext
 
 from feedback.admin_tools import bulk_apply
 from feedback.measure_links import services
-from feedback.models import (
-    Comment,
-    CommentStatus,
-    MeasureLink,
-)
+from feedback.models import Comment, CommentStatus, MeasureLink
 from strategy.models import Measure
 
 

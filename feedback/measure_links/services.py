@@ -12,13 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from feedback.comments.services import comments_public_changed
-from feedback.models import (
-    Comment,
-    CommentStatus,
-    ConfirmedAddress,
-    Conversation,
-    MeasureLink,
-)
+from feedback.models import Comment, CommentStatus, ConfirmedAddress, Conversation, MeasureLink
 from feedback.outbox import absolute_url
 from feedback.subscriptions.services import normalize_email, subscriber_notify
 from strategy.base import validated_save

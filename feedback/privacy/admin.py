@@ -15,9 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import (
-    PrivacyRequest,
-)
+from feedback.models import PrivacyRequest
 from feedback.privacy.erasure import personal_data_erase
 from feedback.privacy.export import personal_data_export
 from feedback.privacy.lookup import email_hash, personal_data_find, summary_text

@@ -11,12 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.models import (
-    Comment,
-    Conversation,
-    Message,
-    PrivacyRequestKind,
-)
+from feedback.models import Comment, Conversation, Message, PrivacyRequestKind
 from feedback.privacy.lookup import personal_data_find, privacy_request_log
 
 

@@ -12,13 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_tasks_db.models import DBTaskResult
 
 from feedback.account_services import user_display_name
-from feedback.models import (
-    Comment,
-    ConfirmedAddress,
-    Conversation,
-    Message,
-    PrivacyRequest,
-)
+from feedback.models import Comment, ConfirmedAddress, Conversation, Message, PrivacyRequest
 from feedback.ratelimit import address_fingerprint
 from feedback.subscriptions.services import normalize_email
 from strategy.base import validated_save

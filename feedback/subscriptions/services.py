@@ -18,15 +18,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import (
-    ConfirmedAddress,
-)
+from feedback.models import ConfirmedAddress
 from feedback.outbox import absolute_url, email_queue
 from feedback.ratelimit import Limit, address_fingerprint, limit_exceeded
 from strategy.base import validated_save
 
 CONFIRMATION_SALT = "feedback.address-confirm"
-
 
 CONFIRMATION_MAX_AGE = 7 * 24 * 60 * 60
 

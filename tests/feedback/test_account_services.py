@@ -5,11 +5,7 @@ from django.db import DatabaseError
 from feedback import account_services
 from feedback.comments import services
 from feedback.models import Comment, ConfirmedAddress
-from tests.feedback.factories import (
-    ApprovedCommentFactory,
-    ConfirmedAddressFactory,
-    UserFactory,
-)
+from tests.feedback.factories import ApprovedCommentFactory, ConfirmedAddressFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

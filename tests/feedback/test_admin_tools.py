@@ -7,10 +7,7 @@ from django.urls import reverse
 
 from feedback.admin_tools import LargeTablePaginator
 from feedback.models import Comment
-from tests.feedback.factories import (
-    ConversationFactory,
-    signed_in,
-)
+from tests.feedback.factories import ConversationFactory, signed_in
 from tests.strategy.factories import PageFactory
 
 pytestmark = pytest.mark.django_db

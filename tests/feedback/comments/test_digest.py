@@ -6,14 +6,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from feedback.comments import digest
-from feedback.models import (
-    Comment,
-    ModerationAction,
-)
+from feedback.models import Comment, ModerationAction
 from tests.feedback.comments.test_services import submit
-from tests.feedback.factories import (
-    UserFactory,
-)
+from tests.feedback.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

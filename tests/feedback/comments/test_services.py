@@ -7,12 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from feedback.comments import services
-from feedback.models import (
-    Comment,
-    CommentReport,
-    CommentStatus,
-    ReportReason,
-)
+from feedback.models import Comment, CommentReport, CommentStatus, ReportReason
 from feedback.subscriptions import services as subscriptions
 from strategy.base import TransitionNotAllowed
 from tests.feedback.factories import (

@@ -8,9 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
 from feedback.account_services import account_consent_record
-from feedback.models import (
-    Attachment,
-)
+from feedback.models import Attachment
 from feedback.outbox import send_email
 from tests.feedback.factories import (
     ApprovedCommentFactory,

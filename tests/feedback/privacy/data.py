@@ -1,14 +1,8 @@
 """What the privacy tests look for."""
 
-import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.django_db
-
-
 ANNA = "anna@example.org"
-
-
 BERT = "bert@example.org"
 
 

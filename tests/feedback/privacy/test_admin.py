@@ -4,13 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from feedback.models import (
-    Conversation,
-)
-from tests.feedback.factories import (
-    UserFactory,
-    staff_ready,
-)
+from feedback.models import Conversation
+from tests.feedback.factories import UserFactory, staff_ready
 from tests.feedback.privacy.data import ANNA, BERT
 
 pytestmark = pytest.mark.django_db

@@ -2,16 +2,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from feedback.models import (
-    AccountConsent,
-    Comment,
-    Conversation,
-)
+from feedback.models import AccountConsent, Comment, Conversation
 from strategy.models import Page
-from tests.feedback.factories import (
-    TopicFactory,
-    solved_captcha,
-)
+from tests.feedback.factories import TopicFactory, solved_captcha
 
 pytestmark = pytest.mark.django_db
 

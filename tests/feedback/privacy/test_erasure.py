@@ -93,7 +93,6 @@ def test_erasure_refuses_a_staff_account(staff):
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
-
 OLD = NOW - timedelta(days=2 * 366)  # older than 24 months
 
 

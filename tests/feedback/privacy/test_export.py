@@ -3,9 +3,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from feedback.models import (
-    PrivacyRequest,
-)
+from feedback.models import PrivacyRequest
 from feedback.privacy import export, lookup
 from tests.feedback.privacy.data import ANNA, BERT
 

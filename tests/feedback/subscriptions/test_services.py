@@ -2,15 +2,10 @@ import pytest
 from django.core import mail
 
 from feedback.comments import services as comments
-from feedback.models import (
-    Comment,
-    ConfirmedAddress,
-)
+from feedback.models import Comment, ConfirmedAddress
 from feedback.subscriptions import services
 from tests.feedback.comments.test_services import run_mail, submit
-from tests.feedback.factories import (
-    UserFactory,
-)
+from tests.feedback.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
