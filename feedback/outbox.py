@@ -141,11 +141,10 @@ def rendered_email_queue(
     headers: dict[str, str] | None = None,
     automatic: bool = True,
 ) -> None:
-    """Queue a mail for the background worker; every mail of the site goes through here.
+    """Queue a mail for the worker once the transaction commits; every mail goes through here.
 
-    Queued with `transaction.on_commit`, so a rolled-back write sends nothing and no request
-    waits on SMTP. A mail is marked `Auto-Submitted: auto-generated` unless `automatic` is
-    False, which only a mail a person wrote is: a staff member's answer to a citizen.
+    A mail is marked `Auto-Submitted: auto-generated` unless `automatic` is False, which only
+    a mail a person wrote is: a staff member's answer to a citizen.
     """
     headers = {**(headers or {}), **(AUTO_SUBMITTED if automatic else {})}
     transaction.on_commit(

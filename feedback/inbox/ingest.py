@@ -113,10 +113,8 @@ def _attachments_store(*, message: Message, mail: ParsedMail, dry_run: bool) -> 
 def message_ingest(*, raw: bytes, dry_run: bool = False) -> IngestResult:
     """Store one inbound e-mail: in its conversation if it is a reply, else in a new one.
 
-    Every message ends in exactly one outcome. Duplicates are recognised by Message-ID, or by
-    content when there is none; the database's unique constraints decide when two ingests
-    race. Auto-replies and bounces are skipped, so nothing automatic is ever answered.
-    With `dry_run` the outcome is worked out and nothing is kept.
+    Auto-replies and bounces are skipped, so nothing automatic is ever answered. With
+    `dry_run` the outcome is worked out and nothing is kept.
     """
     if len(raw) > settings.EMAIL_MAX_BYTES:
         return IngestResult(
