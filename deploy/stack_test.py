@@ -749,7 +749,7 @@ class Stack:
         pending = request(web2, "/", headers=HTTPS)
         expect(text not in pending.body, "the comment is public before it was approved")
         approve = (
-            "from feedback.models import Comment; from feedback.services import comment_approve; "
+            "from feedback.models import Comment; from feedback.comments.services import comment_approve; "
             f"comment_approve(comment=Comment.objects.get(text={text!r}), moderator=None)"
         )
         self.exec("web-1", "python", "manage.py", "shell", "-c", approve)
