@@ -131,8 +131,10 @@ def test_twenty_citizens_at_once_get_no_server_error_and_nothing_is_lost(served)
     )
     assert len(stored) == 60
     assert set(stored.values()) == {1}
-    # One connection per gunicorn worker and one for the task worker, however many clients.
-    assert busiest <= WORKERS + 1
+    # One connection per gunicorn worker and one for the task worker, however many clients
+    # (a server that opened one per client thread would show about twenty); one more is
+    # allowed for a backend that is still closing when its process was replaced.
+    assert busiest <= WORKERS + 2
 
 
 def test_staff_sign_in_over_plain_http_and_are_asked_for_a_second_factor(served):
