@@ -19,7 +19,7 @@ from feedback.roles import MODERATION
 from feedback.secretbox import authenticator_secrets_map, is_current, secret_decrypt, secret_encrypt
 from feedback.subscriptions.services import normalize_email
 from strategy.base import validated_save
-from verl_digital.versions import COMMENTS, comments_of, versions_bump
+from verl_digital.caching.versions import COMMENTS, comments_of, versions_bump
 
 ANONYMOUS_AUTHOR = "gelöschtes Konto"
 

@@ -14,7 +14,7 @@ class FeedbackConfig(AppConfig):
         from strategy.search import register
         from strategy.signals import measure_status_changed
         from strategy.verl_content import register_demo_content
-        from verl_digital import pagecache
+        from verl_digital.caching import pagecache
 
         measure_status_changed.connect(
             receivers.measure_status_changed, dispatch_uid="feedback.measure_status_changed"

@@ -56,7 +56,7 @@ from feedback.models import (
     ModerationStep,
 )
 from feedback.overview import CHANNEL_LABELS, COMMENT_CHANNEL
-from verl_digital.versions import TRANSPARENCY, versions_bump
+from verl_digital.caching.versions import TRANSPARENCY, versions_bump
 
 CACHE_KEY = "feedback:transparency:v1"
 MONTHS = 12

@@ -34,8 +34,8 @@ from feedback.ratelimit import Limit, client_fingerprint, limit_exceeded, recent
 from feedback.subscriptions import services as subscriptions
 from feedback.transparency import bar_chart, transparency_report
 from strategy.models import Publishable
-from verl_digital import pagecache
-from verl_digital.versions import TRANSPARENCY
+from verl_digital.caching import pagecache
+from verl_digital.caching.versions import TRANSPARENCY
 
 
 def _published_target(content_type: ContentType, object_id: int) -> Publishable:

@@ -1,6 +1,6 @@
 """When public content changes by itself: the next scheduled publication, event end or note.
 
-Cached pages (verl_digital.pagecache) expire at that moment, so scheduled items appear on
+Cached pages (verl_digital.caching.pagecache) expire at that moment, so scheduled items appear on
 time without a job and without anyone bumping a version.
 """
 
@@ -15,8 +15,8 @@ from django.db.models import Min
 from django.utils import timezone
 
 from strategy.models import Event, MeasureUpdate, Publishable
-from verl_digital import pagecache
-from verl_digital.versions import CONTENT
+from verl_digital.caching import pagecache
+from verl_digital.caching.versions import CONTENT
 
 
 def _next_change_at() -> datetime | None:

@@ -17,7 +17,7 @@ from strategy.base import TransitionNotAllowed, transition_check, validated_save
 from strategy.models import Measure, MeasureStatus, SeedRecord
 from strategy.signals import measure_status_changed
 from strategy.verl_content import SeedItem
-from verl_digital.versions import CONTENT, versions_bump
+from verl_digital.caching.versions import CONTENT, versions_bump
 
 
 @dataclass

@@ -37,8 +37,8 @@ from strategy.models import (
     publication_q,
 )
 from strategy.search import search
-from verl_digital import pagecache
-from verl_digital.versions import COMMENTS
+from verl_digital.caching import pagecache
+from verl_digital.caching.versions import COMMENTS
 
 SEARCH_PAGE_SIZE = 10
 

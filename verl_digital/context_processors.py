@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info, override
 
-from verl_digital import pagecache
+from verl_digital.caching import pagecache
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from feedback.subscriptions.services import (
 from feedback.text import clean_text
 from strategy.base import TransitionNotAllowed, transition_check, validated_save
 from strategy.models import Publishable
-from verl_digital.versions import COMMENTS, comments_of, versions_bump
+from verl_digital.caching.versions import COMMENTS, comments_of, versions_bump
 
 OFFICIAL_AUTHOR = "Stadt Verl"
 

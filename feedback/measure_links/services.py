@@ -17,7 +17,7 @@ from feedback.outbox import absolute_url
 from feedback.subscriptions.services import normalize_email, subscriber_notify
 from strategy.base import validated_save
 from strategy.models import Measure, MeasureStatus
-from verl_digital.versions import COMMENTS, CONTENT, versions_bump
+from verl_digital.caching.versions import COMMENTS, CONTENT, versions_bump
 
 
 def measure_link_create(

@@ -25,8 +25,8 @@ from feedback.forms import CommentForm
 from feedback.models import Comment, MeasureLink
 from feedback.receipts import receipt_message, receipt_read
 from feedback.text import render_comment_text
-from verl_digital import pagecache
-from verl_digital.versions import CONTENT, comments_of
+from verl_digital.caching import pagecache
+from verl_digital.caching.versions import CONTENT, comments_of
 
 register = template.Library()
 
@@ -38,7 +38,7 @@ class CommentListing:
 
     The template caches its fragments under `fragment_key`, which names the versions of the
     item's comments and of the content: a moderation step or a content change bumps one of
-    them (`verl_digital.versions`), so the next request reads afresh.
+    them (`verl_digital.caching.versions`), so the next request reads afresh.
     """
 
     def __init__(self, *, target: Model, content_type: ContentType, page_number: str) -> None:

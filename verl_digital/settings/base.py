@@ -121,7 +121,7 @@ if env.str("REDIS_URL", default=""):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Public pages are rendered once for all anonymous visitors and kept until what they show
-# changes (verl_digital.pagecache); this bounds how long an entry may live at most.
+# changes (verl_digital.caching.pagecache); this bounds how long an entry may live at most.
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
 
 # --- Background tasks (django-tasks with its database backend; worker: manage.py db_worker)

@@ -11,8 +11,8 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from verl_digital import versions
-from verl_digital.versions import Mirror, versions_bump, versions_get
+from verl_digital.caching import versions
+from verl_digital.caching.versions import Mirror, versions_bump, versions_get
 
 # The channel versions_bump announces on, with the KEY_PREFIX of `redis_cache`.
 CHANNEL = "test:versions:bumped"

@@ -20,7 +20,7 @@ from strategy.models import Page, PublicationStatus
 from tests.feedback.factories import ApprovedCommentFactory, CommentFactory
 from tests.feedback.test_views import comments_section, form_url, guest_data
 from tests.strategy.factories import NewsPostFactory
-from verl_digital import pagecache
+from verl_digital.caching import pagecache
 
 pytestmark = pytest.mark.django_db
 

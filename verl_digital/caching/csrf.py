@@ -1,6 +1,6 @@
 """Django's CSRF token, drawn from one read of the system's random source instead of 64.
 
-A page served from the page cache (`verl_digital.pagecache`) costs little more than Django's
+A page served from the page cache (`verl_digital.caching.pagecache`) costs little more than Django's
 fastest answer, except for the CSRF token it must carry: `django.middleware.csrf.get_token`
 draws each character of a new visitor's secret and of the mask with a system call of its
 own, which on a cached start page took longer than everything else together.

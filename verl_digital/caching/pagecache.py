@@ -4,12 +4,12 @@ Every content page carries a comment form with a CSRF token (and, for guests, a 
 a page cached whole per visitor would never be hit, and rendering the page for each request
 is slow. Instead a page is rendered once for all anonymous visitors with *placeholders*
 where each visitor's own values go; serving it replaces each placeholder with a fresh value
-for this request (a CSRF token from `verl_digital.csrf.get_token`, which Django's middleware
+for this request (a CSRF token from `verl_digital.caching.csrf.get_token`, which Django's middleware
 checks as always; a captcha key). Placeholders are derived from SECRET_KEY, so nothing a
 citizen or editor writes can contain one.
 
 A cached page records the version tokens it was built from (`depend`, see
-`verl_digital.versions`) and the moment it turns stale by itself (`expires`, e.g. the next
+`verl_digital.caching.versions`) and the moment it turns stale by itself (`expires`, e.g. the next
 scheduled publication). It is served only while all of them still hold. Signed-in users,
 requests with messages to show and anything but GET/HEAD are rendered as usual.
 """
@@ -36,8 +36,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
-from verl_digital import csrf
-from verl_digital.versions import versions_get
+from verl_digital.caching import csrf
+from verl_digital.caching.versions import versions_get
 
 # Fills a placeholder for one request.
 Filler = Callable[[HttpRequest], str]
@@ -73,7 +73,7 @@ ENTRY_FORMAT = 2
 _recording: ContextVar[_Recording | None] = ContextVar("pagecache_recording", default=None)
 
 # The most recently served pages of this process. A hit still checks the page's versions
-# (`verl_digital.versions`), but does not fetch the page itself from the shared cache again.
+# (`verl_digital.caching.versions`), but does not fetch the page itself from the shared cache again.
 LOCAL_ENTRIES = 200
 _local: OrderedDict[str, _Entry] = OrderedDict()
 _local_lock = threading.Lock()

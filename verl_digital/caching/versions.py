@@ -1,7 +1,7 @@
 """Version tokens in the cache: whatever is cached under a version is stale once it is bumped.
 
 Cached pages and fragments record the tokens of the versions they were built from (see
-`verl_digital.pagecache`). Writes bump the versions they affect, after their transaction
+`verl_digital.caching.pagecache`). Writes bump the versions they affect, after their transaction
 commits; the next reader then finds a new token and builds afresh. Nothing is deleted by
 pattern, so this works the same in Redis and in local memory (one process).
 

@@ -12,7 +12,7 @@ from django.middleware.csrf import (
 )
 from django.test import RequestFactory
 
-from verl_digital import csrf
+from verl_digital.caching import csrf
 
 rf = RequestFactory()
 
