@@ -2,7 +2,7 @@
 
 `email_queue` renders `feedback/email/<template>_subject.txt` and `_body.txt` in German and
 hands the mail to `rendered_email_queue`, which enqueues the `send_email` task with
-`transaction.on_commit`; allauth's mails join there (`feedback.accounts.AccountAdapter`). A
+`transaction.on_commit`; allauth's mails join there (`verl_digital.accounts.adapters.AccountAdapter`). A
 rolled-back write sends nothing, and no request waits on SMTP. The task runs in the
 django-tasks-db worker (`manage.py db_worker`); while the server is unreachable or answers
 "try again later" it queues another attempt of itself with backoff, so no mail is lost and

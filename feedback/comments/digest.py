@@ -24,7 +24,10 @@ from django_tasks import task
 
 from feedback.models import Comment, CommentReport
 from feedback.outbox import absolute_url, email_queue
-from feedback.roles import MODERATION
+
+# The staff group whose members get the digest; `verl_digital.accounts.roles` gives it the
+# permissions moderation needs.
+MODERATION = "Moderation"
 
 DIGEST_MARKER = "feedback:moderator-digest-scheduled"
 # A digest lists this many items; the rest are counted.

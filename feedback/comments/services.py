@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.account_services import user_display_name
+from feedback.comment_pages import comments_public_changed
 from feedback.comments.digest import moderators_notify_schedule
 from feedback.comments.selectors import author_is_trusted
 from feedback.models import (
@@ -40,7 +41,6 @@ from feedback.subscriptions.services import (
 from feedback.text import clean_text
 from strategy.base import TransitionNotAllowed, transition_check, validated_save
 from strategy.models import Publishable
-from verl_digital.caching.versions import COMMENTS, comments_of, versions_bump
 
 OFFICIAL_AUTHOR = "Stadt Verl"
 
@@ -171,12 +171,6 @@ def _author_notify(*, comment: Comment, template: str, context: dict[str, Any]) 
         },
     )
     return True
-
-
-def comments_public_changed(*comments: Comment) -> None:
-    """Cached pages showing these comments' items are rebuilt once the transaction commits."""
-    targets = {comments_of(c.content_type_id, c.object_id) for c in comments}
-    versions_bump(*targets, COMMENTS)
 
 
 @transaction.atomic

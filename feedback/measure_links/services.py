@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from feedback.comments.services import comments_public_changed
+from feedback.comment_pages import comments_public_changed
 from feedback.models import Comment, CommentStatus, ConfirmedAddress, Conversation, MeasureLink
 from feedback.outbox import absolute_url
 from feedback.subscriptions.services import normalize_email, subscriber_notify

@@ -2,14 +2,14 @@ from django.db import migrations
 
 
 def encrypt(apps, schema_editor):
-    from feedback.account_services import mfa_secrets_encrypt
+    from verl_digital.accounts.services import mfa_secrets_encrypt
 
     mfa_secrets_encrypt(model=apps.get_model("mfa", "Authenticator"))
 
 
 def decrypt(apps, schema_editor):
     """Back to clear text, which a release before the encryption can read."""
-    from feedback.secretbox import authenticator_secrets_map, secret_decrypt
+    from verl_digital.accounts.secretbox import authenticator_secrets_map, secret_decrypt
 
     authenticators = apps.get_model("mfa", "Authenticator").objects
     for authenticator in authenticators.filter(type__in=["totp", "recovery_codes"]):
@@ -18,7 +18,7 @@ def decrypt(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """Second-factor secrets stored in the clear before `feedback.accounts.MFAAdapter`
+    """Second-factor secrets stored in the clear before `verl_digital.accounts.adapters.MFAAdapter`
     encrypted them are encrypted now."""
 
     dependencies = [

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from feedback.account_services import ANONYMOUS_AUTHOR, account_delete
-from feedback.comments.services import comments_public_changed
+from feedback.comment_pages import comments_public_changed
 from feedback.models import (
     Attachment,
     Comment,

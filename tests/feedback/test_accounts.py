@@ -148,7 +148,7 @@ def test_deleting_needs_a_signed_in_user(client):
     "credential", ['{"id": "x", "type": "public-key"}', "[]", '{"rawId": 1}', '"x"']
 )
 def test_a_malformed_passkey_credential_is_refused_not_a_server_error(client, credential):
-    # allauth lets fido2's KeyError escape for these (see feedback.accounts).
+    # allauth lets fido2's KeyError escape for these (see verl_digital.accounts.adapters).
     client.get(reverse("account_login"))
     response = client.post(reverse("mfa_login_webauthn"), {"credential": credential})
     assert response.status_code == 302

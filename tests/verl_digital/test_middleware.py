@@ -89,7 +89,7 @@ def test_staff_set_up_totp_and_then_sign_in_with_a_code(client):
     types = set(Authenticator.objects.filter(user=staff).values_list("type", flat=True))
     assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
     stored = Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP).data["secret"]
-    assert secret not in stored  # encrypted (feedback.secretbox)
+    assert secret not in stored  # encrypted (verl_digital.accounts.secretbox)
     assert client.get(ADMIN).status_code == 200
 
     # The next sign-in asks for the code after the password; without it, no session.

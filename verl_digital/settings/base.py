@@ -145,8 +145,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 # URL names, resolved per request: the home page in the language the visitor used.
 LOGIN_REDIRECT_URL = "strategy:home"
-ACCOUNT_ADAPTER = "feedback.accounts.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "feedback.accounts.SignupForm"}
+ACCOUNT_ADAPTER = "verl_digital.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "verl_digital.accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 # The user name is the name shown with a citizen's comments.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
@@ -171,13 +171,13 @@ ACCOUNT_RATE_LIMITS = {
 # --- Two-factor authentication (allauth.mfa under /konto/2fa/) ------------------------------
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 # TOTP keys and recovery code seeds are stored encrypted under a key derived from SECRET_KEY
-# (feedback/secretbox.py).
-MFA_ADAPTER = "feedback.accounts.MFAAdapter"
+# (verl_digital/accounts/secretbox.py).
+MFA_ADAPTER = "verl_digital.accounts.adapters.MFAAdapter"
 # Staff may sign in with a passkey alone: it is a second factor by itself.
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Stadt Verl")
 MFA_FORMS = {
-    name: f"feedback.accounts.{form}"
+    name: f"verl_digital.accounts.forms.{form}"
     for name, form in {
         "authenticate_webauthn": "AuthenticateWebAuthnForm",
         "login_webauthn": "LoginWebAuthnForm",

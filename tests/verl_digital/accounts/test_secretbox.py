@@ -10,8 +10,13 @@ from cryptography.fernet import InvalidToken
 from django.core.management import call_command
 from django.test import override_settings
 
-from feedback.secretbox import ENCRYPTED_PREFIX, is_current, secret_decrypt, secret_encrypt
 from tests.feedback.factories import TOTP_SECRET, UserFactory, staff_ready, totp_code
+from verl_digital.accounts.secretbox import (
+    ENCRYPTED_PREFIX,
+    is_current,
+    secret_decrypt,
+    secret_encrypt,
+)
 
 OLD_KEY = "old-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP"
 NEW_KEY = "new-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP"

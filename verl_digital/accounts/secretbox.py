@@ -24,6 +24,8 @@ ENCRYPTED_PREFIX = "fernet:"
 @lru_cache(maxsize=4)
 def _box(secret_key: str, fallbacks: tuple[str, ...]) -> MultiFernet:
     def fernet(key: str) -> Fernet:
+        # The salt keeps the name of the module it was first written in: secrets stored since
+        # then are encrypted under keys derived with it.
         digest = salted_hmac("feedback.secretbox", "", secret=key, algorithm="sha256")
         return Fernet(base64.urlsafe_b64encode(digest.digest()))
 

@@ -9,7 +9,6 @@ from django.test import Client
 from django.urls import reverse
 
 from feedback.models import Attachment, Comment, CommentStatus
-from feedback.roles import ADMINISTRATION, EDITORS, MODERATION
 from strategy.models import Measure, Page
 from tests.feedback.factories import (
     AnswerTemplateFactory,
@@ -20,6 +19,7 @@ from tests.feedback.factories import (
 )
 from tests.strategy.factories import MeasureFactory
 from tests.strategy.test_admin import form_data
+from verl_digital.accounts.roles import ADMINISTRATION, EDITORS, MODERATION
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles", "verl_content")]
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from feedback.roles import role_permissions
+from verl_digital.accounts.roles import role_permissions
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "Create or update the groups Moderation (moderates comments, answers the inbox, edits "
         "no content), Redaktion (edits content, sees neither the inbox nor citizens' e-mail "
         "addresses) and Administration (everything, including users) so that each has exactly "
-        "the permissions defined in feedback/roles.py. Idempotent; run after migrate."
+        "the permissions defined in verl_digital/accounts/roles.py. Idempotent; run after migrate."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

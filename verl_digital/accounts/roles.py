@@ -1,7 +1,7 @@
 """The staff roles: which permissions each group gets (applied by `manage.py setup_roles`).
 
 Least privilege: each group gets what its job needs and nothing else. The permission table
-in docs/FEATURES.md describes the same sets; tests/feedback/test_roles.py proves them through the
+in docs/FEATURES.md describes the same sets; tests/verl_digital/accounts/test_roles.py proves them through the
 admin.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.apps import apps
 
-MODERATION = "Moderation"
+from feedback.comments.digest import MODERATION
+
 EDITORS = "Redaktion"
 ADMINISTRATION = "Administration"
 

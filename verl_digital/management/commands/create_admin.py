@@ -28,9 +28,9 @@ from django.core.management.base import CommandError, CommandParser, no_translat
 from django.db import DEFAULT_DB_ALIAS
 from django.urls import reverse
 
-from feedback.account_services import account_by_email, superuser_create
-from feedback.roles import MODERATION
 from feedback.subscriptions.services import normalize_email
+from verl_digital.accounts.roles import MODERATION
+from verl_digital.accounts.services import account_by_email, superuser_create
 
 PASSWORD_VARIABLE = "DJANGO_SUPERUSER_PASSWORD"  # noqa: S105 - a variable's name, as Django's
 

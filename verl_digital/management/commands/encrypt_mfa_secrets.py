@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from feedback.account_services import mfa_secrets_encrypt
+from verl_digital.accounts.services import mfa_secrets_encrypt
 
 
 class Command(BaseCommand):

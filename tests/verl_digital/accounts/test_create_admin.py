@@ -15,9 +15,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from feedback.comments import services
-from feedback.roles import MODERATION
 from tests.feedback.factories import UserFactory, totp_code
 from tests.strategy.factories import PageFactory
+from verl_digital.accounts.roles import MODERATION
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +161,7 @@ def test_interactive_asks_for_address_names_and_a_good_password_twice(monkeypatc
     monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
     passwords = iter(["eins", "zwei", "12345678", "12345678", PASSWORD, PASSWORD])
     monkeypatch.setattr(
-        "feedback.management.commands.create_admin.getpass.getpass",
+        "verl_digital.management.commands.create_admin.getpass.getpass",
         lambda prompt="Password: ": next(passwords),
     )
     output, errors = create_admin(stdin=Terminal())

@@ -1,0 +1,70 @@
+"""django-allauth wired into the site: its mails go through the background worker too, marked
+as automatic like all the site's mails, and second factors' secrets are stored encrypted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpRequest
+from django.utils.translation import override
+
+from feedback.account_services import account_consent_record
+from feedback.outbox import rendered_email_queue
+from feedback.ratelimit import client_fingerprint
+from verl_digital.accounts.secretbox import secret_decrypt, secret_encrypt
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Second factors' secrets (TOTP keys, recovery code seeds) encrypted in the database,
+    so a leaked dump or backup does not hand out staff members' second factor."""
+
+    def encrypt(self, text: str) -> str:
+        return secret_encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return secret_decrypt(encrypted_text)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        """Save a new account and the privacy policy version it agreed to."""
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            account_consent_record(user=user, version=settings.PRIVACY_POLICY_VERSION)
+        return user
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """A daily keyed hash instead of the address: allauth keys its rate limits on this
+        in the cache, and no IP address is to be stored anywhere."""
+        return client_fingerprint(request)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render allauth's mail as usual, but send it from the worker, never in the request.
+
+        In German, like all the site's mails (see feedback.outbox.email_queue); its links lead
+        to the pages in the language the visitor used.
+        """
+        request = allauth_context.request
+        with override(settings.LANGUAGE_CODE):
+            message = self.render_mail(
+                template_prefix,
+                email,
+                {
+                    "request": request,
+                    "email": email,
+                    "current_site": get_current_site(request),
+                    **context,
+                },
+            )
+        rendered_email_queue(
+            subject=message.subject,
+            body=message.body,
+            to=list(message.to),
+            from_email=message.from_email,
+            headers=dict(message.extra_headers),
+        )
