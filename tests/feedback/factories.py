@@ -29,7 +29,14 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def totp_code(secret: str = TOTP_SECRET, *, offset: int = 0) -> str:
-    """The code an authenticator app shows now (or `offset` periods later), by allauth's maths."""
+    """The code an authenticator app shows now (or `offset` periods later), by allauth's maths.
+
+    A person reads a code that will still be valid when the site checks it: allauth accepts
+    only the current 30-second period, so a code taken in the last seconds of one is not
+    handed out (a browser test's sign-in can take that long).
+    """
+    if 30 - time.time() % 30 < 5:
+        time.sleep(30 - time.time() % 30)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
 
 
