@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from feedback.account_services import user_display_name
@@ -25,6 +27,23 @@ def one_line_field(form: forms.Form, name: str) -> str:
     if not value and field.required:
         raise forms.ValidationError(field.error_messages["required"], code="required")
     return value
+
+
+def _consent_label(purpose: str) -> str:
+    return gettext(
+        "Ich habe die Datenschutzerklärung gelesen und bin einverstanden, dass meine Angaben "
+        "%(purpose)s gespeichert werden."
+    ) % {"purpose": purpose}
+
+
+def privacy_consent_field(*, purpose: str) -> forms.BooleanField:
+    """The consent to the privacy policy, worded alike on every form that asks for it;
+    `purpose` says what the data are kept for ("für mein Konto"). The label is translated
+    when shown, in the visitor's language."""
+    return forms.BooleanField(
+        label=lazy(_consent_label, str)(purpose),
+        error_messages={"required": _("Bitte stimmen Sie der Datenschutzerklärung zu.")},
+    )
 
 
 class HoneypotInput(forms.TextInput):
@@ -110,14 +129,7 @@ class CommentForm(SpamProtectionMixin):
         },
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    privacy_consent = forms.BooleanField(
-        label=_(
-            "Ich habe die Datenschutzerklärung gelesen und bin mit der Verarbeitung meiner Angaben einverstanden."
-        ),
-        error_messages={
-            "required": _("Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu."),
-        },
-    )
+    privacy_consent = privacy_consent_field(purpose=_("zu meinem Kommentar"))
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -217,17 +229,7 @@ class ContactForm(SpamProtectionMixin, forms.Form):
             "abbestellen können Sie mit einem Klick in jeder E-Mail."
         ),
     )
-    consent = forms.BooleanField(
-        label=_(
-            "Ich habe den Datenschutzhinweis gelesen und bin einverstanden, dass meine Angaben "
-            "zur Bearbeitung meiner Nachricht gespeichert werden."
-        ),
-        error_messages={
-            "required": _(
-                "Bitte stimmen Sie dem Datenschutzhinweis zu, damit wir antworten können."
-            )
-        },
-    )
+    consent = privacy_consent_field(purpose=_("zur Bearbeitung meiner Nachricht"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -144,7 +144,7 @@ def test_errors_stand_at_the_field_and_in_a_summary_and_input_is_kept(client, cd
     assert html.count("<h1") == 1
     summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
     assert '<a href="#id_author_name">Name: Bitte geben Sie einen Namen an.</a>' in summary
-    assert "Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu." in summary
+    assert "Bitte stimmen Sie der Datenschutzerklärung zu." in summary
     assert "Bitte geben Sie eine gültige E-Mail-Adresse an." in summary
     assert 'id="id_author_name_error"' in html
     assert re.search(

@@ -57,7 +57,7 @@ def test_the_form_has_a_visible_german_label_for_every_field(client, topic):
         ("id_subject", "Betreff"),
         ("id_text", "Ihre Nachricht"),
         ("id_notify_progress", "Über Fortschritte informieren"),
-        ("id_consent", "Ich habe den Datenschutzhinweis gelesen"),
+        ("id_consent", "Ich habe die Datenschutzerklärung gelesen"),
     ]:
         assert re.search(rf'<label for="{field_id}">{label}', html), field_id
     assert "Digitale Verwaltung" in html

@@ -8,27 +8,18 @@ from typing import Any
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.webauthn import forms as webauthn_forms
-from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from feedback.forms import privacy_consent_field
 
 
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up, saying that the user name is what others see with one's comments,
     and asking for consent to the privacy policy (recorded with its version)."""
 
-    privacy_consent = forms.BooleanField(
-        label=_(
-            "Ich habe die Datenschutzerklärung gelesen und bin einverstanden, dass meine "
-            "Angaben für mein Konto gespeichert werden."
-        ),
-        error_messages={
-            "required": _(
-                "Bitte stimmen Sie der Datenschutzerklärung zu, um ein Konto zu eröffnen."
-            )
-        },
-    )
+    privacy_consent = privacy_consent_field(purpose=_("für mein Konto"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
