@@ -1,10 +1,8 @@
 """The staff roles: which permissions each group gets (applied by `manage.py setup_roles`).
 
-Least privilege: each group gets what its job needs and nothing else. `setup_roles` sets each
-group's permissions exactly, taking back what was granted by hand. *Moderation* has a fixed
-list; *Redaktion*'s and *Administration*'s are read from the installed models when the
-command runs, so content types and permissions added later are included by running it
-again. The permission table in docs/FEATURES.md describes the same sets;
+Least privilege: each group gets what its job needs and nothing else. *Moderation* has a
+fixed list; *Redaktion*'s and *Administration*'s are read from the installed models when the
+command runs. The permission table in docs/FEATURES.md describes the same sets;
 tests/verl_digital/accounts/test_roles.py proves them through the admin.
 """
 
