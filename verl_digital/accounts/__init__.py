@@ -4,8 +4,7 @@ staff accounts (`services`).
 
 Staff sign in through allauth like everybody else: the admin's login is wrapped in allauth's
 `secure_admin_login` (verl_digital.urls), so its rate limits, lockout and second factor apply.
-With STAFF_REQUIRE_MFA no admin page opens for staff without a TOTP app or a passkey
-(`verl_digital.middleware.StaffMFARequiredMiddleware`).
+The second-factor rule for the admin is `verl_digital.middleware.StaffMFARequiredMiddleware`.
 
 The project package may import the apps (it wires them); the apps never import this.
 """
