@@ -1,4 +1,12 @@
-"""What the feedback app's admin pages share."""
+"""What the feedback app's admin pages share.
+
+The comment queue and the inbox stay fast at a million rows: `LargeTablePaginator` counts
+exactly only up to a bound and shows PostgreSQL's estimate beyond it; every filter and
+offered order of those lists has an index ending in the list's order (`-created_at, -id` /
+`-last_message_at, -id`), `sortable_by` offers only orders with an index, and
+`list_select_related`/prefetching keep a page at a fixed number of queries. Bulk actions
+call the services through `bulk_apply`, never a plain save.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
 """The cached pages that show comments, marked stale when what they show changes.
 
-Comments, their links to measures, privacy erasure and account deletion all change what the
-pages of the commented items show; each calls `comments_public_changed` inside its
-transaction, and the pages are rebuilt once it commits (`verl_digital.caching.versions`).
+Every step that changes what the public sees of comments marks their pages stale: the comment
+services (a trusted author's submission, approve, reject, spam, edit, answer, hide, restore,
+a report that hides), measure links and privacy erasure call `comments_public_changed` inside
+their transaction; account deletion (`feedback.account_services`) bumps the same versions
+directly. The pages are rebuilt once the transaction commits (`verl_digital.caching.versions`).
 """
 
 from __future__ import annotations

@@ -1,3 +1,11 @@
+"""The public forms: comment, report, contact, account deletion.
+
+`SpamProtectionMixin` adds a honeypot for everybody and the text captcha
+(`feedback.captcha`) for guests; pass `user=request.user`. FORM_CAPTCHA_ENABLED (code only,
+off in `verl_digital.settings.loadtest`) switches the captcha off. Names and subjects are
+reduced to one line (`one_line_field`), since they end up in mail headers.
+"""
+
 from __future__ import annotations
 
 from typing import Any

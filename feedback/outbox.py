@@ -2,11 +2,18 @@
 
 `email_queue` renders `feedback/email/<template>_subject.txt` and `_body.txt` in German and
 hands the mail to `rendered_email_queue`, which enqueues the `send_email` task with
-`transaction.on_commit`; allauth's mails join there (`verl_digital.accounts.adapters.AccountAdapter`). A
-rolled-back write sends nothing, and no request waits on SMTP. The task runs in the
-django-tasks-db worker (`manage.py db_worker`); while the server is unreachable or answers
-"try again later" it queues another attempt of itself with backoff, so no mail is lost and
-none is sent twice. This module imports nothing of the feedback app's domains: they call it.
+`transaction.on_commit`; allauth's mails join there
+(`verl_digital.accounts.adapters.AccountAdapter`). A rolled-back write sends nothing, and no
+request waits on SMTP. Every mail is marked `Auto-Submitted: auto-generated` (RFC 3834: an
+auto-responder does not answer it) unless a person wrote it: a staff member's answer.
+
+The task runs in the django-tasks-db worker (`manage.py db_worker`). While the server is
+unreachable or answers "try again later" (4xx), it queues another attempt of itself after
+`RETRY_DELAYS`, then every 12 hours; a new attempt is queued only from one that sent nothing,
+so no mail is lost and none is sent twice. After `MAX_ATTEMPTS` it raises
+`MailNotDelivered`, so the task result stays in the database as failed, with the mail. A
+final refusal (5xx) is not retried. This module imports nothing of the feedback app's
+domains: they call it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,14 @@
 """Per-client rate limits shared by all workers through the cache, without storing IP addresses.
 
 A client is known only by a keyed hash of its address whose key changes every day, so the
-cache never holds an address and yesterday's hashes cannot be linked to today's.
+cache never holds an address and yesterday's hashes cannot be linked to today's. This is
+the only use of the client's address (django-allauth gets the same hash, see
+`verl_digital.accounts.adapters`). Limits on mail sent to one e-mail address key on
+`address_fingerprint` instead. Counters are fixed windows (`limit_exceeded`).
+
+RATE_LIMITS_ENABLED (code only; off in the load test's and the benchmark's settings) switches
+off every limit counted here: the per-client limits of the forms and the per-address limit
+on confirmation mails alike. django-allauth's sign-in limits are its own and stay on.
 """
 
 from __future__ import annotations

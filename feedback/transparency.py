@@ -4,7 +4,14 @@ Every number is computed by PostgreSQL from the feedback itself (counts, `TruncM
 Europe/Berlin, medians with `percentile_cont(0.5)`), then kept in the cache for
 `TRANSPARENCY_CACHE_SECONDS`: the page costs a handful of aggregate queries at most once per
 period, and a new comment shows up in the numbers after that period at the latest. Nothing
-invalidates the entry early on purpose; the page says how old its numbers are.
+invalidates the entry early on purpose; the page says how old its numbers are. A
+recomputation bumps the `TRANSPARENCY` version, and the page is shared by all guests
+(`verl_digital.caching.pagecache`) until its numbers are due. The computation is a fixed
+number of queries whatever the amount of data (at most 8, tested).
+
+`bar_chart` computes the geometry of the stacked bar chart (round tick steps, SVG user
+units); the template draws it as inline SVG with presentation attributes only (the CSP
+forbids inline styles), named for screen readers, with the same numbers in a table.
 
 What counts (the page explains the same in German):
 - A *contribution* is a conversation (contact form or e-mail) or a citizen's comment or reply;

@@ -1,3 +1,15 @@
+"""The feedback app's public pages: comment, reply, report and contact forms, address
+confirmation and unsubscribing, account deletion, the transparency page.
+
+Small functions over the services. Every public form goes through `_form_page`: GET shows
+it; a POST first counts against the client's rate limit (over it: the form again with what
+was typed, 429), a valid form goes to a service, errors come back as a 400 with the error
+summary, and success redirects to the page with a signed receipt in the URL
+(`feedback.receipts`), so a sender gets neither a messages cookie nor a session. Address
+confirmation shows a button on GET and confirms on POST, since mail scanners follow links;
+unsubscribing also takes a CSRF-exempt POST (RFC 8058 one-click).
+"""
+
 from __future__ import annotations
 
 from collections.abc import Callable

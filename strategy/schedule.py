@@ -1,7 +1,10 @@
 """When public content changes by itself: the next scheduled publication, event end or note.
 
-Cached pages (verl_digital.caching.pagecache) expire at that moment, so scheduled items appear on
-time without a job and without anyone bumping a version.
+Cached pages (verl_digital.caching.pagecache) expire at that moment, so scheduled items appear
+on time without a job and without anyone bumping a version. The moment is the earliest future
+`publish_at` of every publishable model, event start or end, or progress note date, found in
+one UNION query (and one for the notes) and cached per content version; pages of content
+depend on that version and expire then (`depend_on_content`).
 """
 
 from __future__ import annotations

@@ -12,13 +12,18 @@ another app adds its own sources the same way, without the strategy app importin
                                     queryset=lambda: Comment.objects.public(), ...))
 
 How a query is matched: the words of the query (letters and digits only, so no tsquery
-syntax ever reaches PostgreSQL) become prefix terms joined by AND, e.g.
+syntax ever reaches PostgreSQL; at most `MAX_WORDS`) become prefix terms joined by AND, e.g.
 `to_tsquery('german', 'digitalisierung:* & verl:*')`. PostgreSQL stems each term first, so
 "Digitalisierung" (stem `digitalisier`) finds "digitalisierten" (`digitalisiert`) and the
-compound "Digitalisierungsbeauftragter" too. Short queries also match titles by trigram
-similarity (pg_trgm), which forgives typos. Hits are ranked by `ts_rank` (title > summary >
-text); snippets with the matching words highlighted come from `ts_headline`, computed only
-for the hits on the page shown.
+compound "Digitalisierungsbeauftragter" too. Queries of one or two words also match titles
+by trigram word similarity (pg_trgm), which forgives typos. One query per provider ranks up
+to `MAX_HITS_PER_PROVIDER` hits by `ts_rank` (title > summary > text, plus a small trigram
+bonus); the merged list is paginated, and snippets with the matching words highlighted come
+from `ts_headline` only for the hits on the page shown (escaped first, then marked).
+
+German only: the vectors and snippets cover the German fields. On English pages a hit shows
+its English title where there is one (`title_language`) and its German snippet marked
+`lang="de"`; English search would need `english` vectors over the `_en` fields.
 """
 
 from __future__ import annotations

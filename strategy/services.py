@@ -1,4 +1,9 @@
-"""Writes to strategy content. Views, admin and commands call these, never `save()` directly."""
+"""Writes to strategy content: the seed, marking pages stale, a measure's status.
+
+Commands call these. The admin saves editors' other changes through its validated forms and
+then calls `content_changed` (`strategy.admin.ContentChangeAdmin`); a measure's status goes
+through `measure_set_status` there too.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,15 @@
 """The Verl content that `manage.py load_verl_content` puts into a fresh site.
 
 The CDO page repeats the town's published text verbatim (see tests/data/cdo-page-de.txt);
-everything here is only a starting point that editors change in the admin.
+the Datenschutzerklärung and the Erklärung zur Barrierefreiheit are written from the
+settings (retention periods, limits, the CDO's address). Everything here is only a starting
+point that editors change in the admin; `strategy.services.content_seed` writes it and never
+overwrites their changes (`SeedRecord` checksums).
+
+Demo content (`--demo`) comes from the sources registered with `register_demo_content`:
+strategy's own (strategy/demo_content.py), then the feedback app's (feedback/demo_content.py).
+Sources are called lazily while `content_seed` consumes the items, so a later source sees
+what earlier ones created.
 """
 
 from __future__ import annotations

@@ -1,3 +1,14 @@
+"""The public pages of published content, each rendered once for all anonymous visitors.
+
+`ContentPageMixin` shares a page (`verl_digital.caching.pagecache`) until content changes or
+the next scheduled moment (`strategy.schedule`). `PublishedDetailView` shows drafts to staff
+as a preview; `FilteredListView` is a paginated list narrowed by a GET filter form, and an
+invalid filter value is a 400 with the form's German error. Lists load related rows with
+`select_related`/`prefetch_related`, so their queries do not grow with the rows. Detail
+templates extend `strategy/base_detail.html`, which shows the comments through the feedback
+app's template tag: templates may use feedback, Python in this app never imports it.
+"""
+
 from typing import Any
 
 from django import forms

@@ -1,10 +1,10 @@
 """Backups: the database with pg_dump (custom format) and the uploaded files as a tarball.
 
-A backup is one folder `verl-<UTC time>/` holding `database.dump`, `media.tar.gz` and
-`manifest.json` (what, when, from which server, SHA-256 of both files). `backup_restore`
-checks the checksums, restores the dump with pg_restore into the configured database — which
-must be empty — and unpacks the files into MEDIA_ROOT. docs/OPERATIONS.md describes the
-procedure; `manage.py backup` and `manage.py restore` run it.
+`backup_create` writes one folder with both and a manifest of their SHA-256 sums;
+`backup_restore` checks the sums, restores the dump into the configured database — which
+must be empty — and unpacks the files into MEDIA_ROOT. `manage.py backup` and `manage.py
+restore` run them; docs/OPERATIONS.md describes the folder, the procedure and which
+pg_dump/pg_restore are used.
 """
 
 from __future__ import annotations

@@ -1,3 +1,10 @@
+"""What every template gets: site settings, the page in each language, per-visitor placeholders.
+
+`language_versions` builds the language switch and the `<link rel="alternate" hreflang>`
+list with `django.urls.translate_url` (resolve the current path, reverse it per language).
+`per_visitor` belongs to the page cache (`verl_digital.caching.pagecache`).
+"""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace

@@ -3,7 +3,8 @@
 It lets ``make run``, ``make test`` and every ``manage.py`` call work on a fresh machine
 without a database server. The server keeps running after the process that started it
 ends (``cleanup_mode=None``), so later commands reuse it within a second; ``make stop``
-(``python -m verl_digital.embedded_db stop``) shuts it down.
+(``python -m verl_digital.embedded_db stop``) shuts it down. Its data lives in
+``EMBEDDED_POSTGRES_DIR`` (``.data/postgres``); Django connects through its Unix socket.
 """
 
 from __future__ import annotations

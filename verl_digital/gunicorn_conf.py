@@ -11,8 +11,8 @@ database connection, so a server holds WEB_CONCURRENCY connections (plus one for
 worker), however many clients arrive at once; the others wait in the listen backlog. Keep
 WEB_CONCURRENCY × web servers well under PostgreSQL's `max_connections` (100 by default).
 
-Before any worker starts, Django's system checks run, with the deployment checks: a site that misses what it needs
-(the collected static files, a secret key) refuses to start instead of answering 500s.
+Before any worker starts, Django's system checks run with the deployment checks
+(`verl_digital.checks`).
 """
 
 import logging

@@ -1,3 +1,15 @@
+"""Root URLs: the public site in German at the root and in English under /en/.
+
+The public site is in `i18n_patterns(…, prefix_default_language=False)`, with the same
+(German) paths in both languages; the health check, the admin (German for staff) and the
+captcha's names are outside. The language comes from the URL alone: with this setting
+`LocaleMiddleware` (after the session middleware) activates LANGUAGE_CODE for every path
+without a prefix and ignores Accept-Language and the language cookie there, so nothing
+redirects. (It still adds `Vary: Accept-Language` to those responses, although they do not
+vary.) The language switch and the hreflang alternates of every page come from
+`verl_digital.context_processors.language_versions`.
+"""
+
 from allauth.account.decorators import secure_admin_login
 from captcha.urls import urlpatterns as captcha_urls
 from django.conf import settings

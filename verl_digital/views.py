@@ -1,3 +1,10 @@
+"""The hall's own views: the health check and the error pages.
+
+While the database is unreachable, `healthz` answers 503 and `server_error` (handler500)
+turns `OperationalError`/`InterfaceError` into the German maintenance page (503 with
+Retry-After). Error pages are rendered without the request's context processors.
+"""
+
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection

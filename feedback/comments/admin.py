@@ -1,6 +1,10 @@
 """The moderation queue, the moderation log, readers' reports and rejection reasons.
 
-Every change goes through `feedback.comments.services`, never a plain save.
+Every change goes through `feedback.comments.services`, never a plain save: bulk actions and
+the change form call the services, and the form explains a refused step with the same checks
+(`comment_step_check`). Comments cannot be added here. The queue loads the commented items
+per content type, not per row (see `feedback.admin_tools` for long lists). Citizens' e-mail
+addresses (fields and search) are shown only to staff with `feedback.change_comment`.
 """
 
 from __future__ import annotations

@@ -5,6 +5,12 @@ recognises duplicates (by Message-ID, or by content when there is none; the data
 unique constraints decide when two ingests race), threads a reply into its conversation
 (`_thread`) or opens a new one, and keeps the attachments that pass size, count and type
 checks. Both intake commands (`ingest_email`, `fetch_email`) use it.
+
+Threading trusts a Message-ID of ours in In-Reply-To/References from any sender (they are
+unguessable), a reference number in the subject only from the conversation's own address
+(numbers are sequential, so guessable). A reply sets its conversation back to *neu*.
+Attachments are stored under unguessable names in `MEDIA_ROOT/inbox/`, typed by their content,
+never by the sender's label.
 """
 
 from __future__ import annotations

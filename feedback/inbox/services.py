@@ -1,7 +1,13 @@
 """The inbox's writes: the contact form, reference numbers, status, assignment, answers.
 
-Inbound e-mail is stored by `feedback.inbox.ingest`; both open conversations with a
-reference number from `reference_allocate`.
+Inbound e-mail is stored by `feedback.inbox.ingest`; both open conversations with a reference
+number from `reference_allocate` (`<REFERENCE_PREFIX>-<year>-<6 digits>`): one counter row per
+year, counted up by a single `INSERT … ON CONFLICT DO UPDATE … RETURNING`, so concurrent
+callers queue on the row lock and no number is handed out twice. Status changes are checked
+against `Conversation.TRANSITIONS` (`conversation_status_check`, which the admin's form uses
+too). An answer is stored as an outgoing message with a Message-ID of ours and the
+In-Reply-To/References of the latest message, then mailed with exactly these headers through
+`feedback.outbox` after commit: the one mail not marked as automatic, since a person wrote it.
 """
 
 from __future__ import annotations

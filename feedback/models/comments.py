@@ -1,4 +1,12 @@
-"""Comments on any published content item, readers' reports and the moderation log."""
+"""Comments on any published content item, readers' reports and the moderation log.
+
+A `Comment` points at any content item through a generic foreign key and optionally at a
+parent: one level of replies, the town's official answers being replies with `is_official`.
+Its status (`CommentStatus`, changed as `Comment.TRANSITIONS` allows) is independent of being
+hidden by readers' reports (`hidden_at`); a moderator's correction keeps the submitted text in
+`original_text`. `ModerationAction` is the log (`actor_name` outlives a deleted account).
+Reads are `CommentQuerySet` methods: `public()` is approved, not hidden, with a public parent.
+"""
 
 from __future__ import annotations
 

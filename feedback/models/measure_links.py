@@ -1,4 +1,9 @@
-"""Feedback staff linked to a measure ("Ihr Feedback – unsere Maßnahmen")."""
+"""Feedback staff linked to a measure ("Ihr Feedback – unsere Maßnahmen").
+
+One table for both kinds (a measure and exactly one of a comment or a conversation) rather
+than two many-to-many fields, so a measure's page counts both with one aggregate and the
+status mail finds every contributor with two indexed joins.
+"""
 
 from __future__ import annotations
 

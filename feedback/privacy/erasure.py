@@ -1,5 +1,10 @@
 """Erasure on request (DSGVO Art. 17) and the retention periods `manage.py purge_personal_data`
 enforces; both anonymize public comments and delete the rest with the same helpers.
+
+Each runs in one transaction: accounts go through `account_delete`, public comments keep their
+text under an anonymous name, everything else is deleted; attachment files are removed only
+after the commit, and the admin's change log loses the names of touched objects. The pages
+showing the comments are marked stale. A dry run of the purge counts and rolls back.
 """
 
 from __future__ import annotations

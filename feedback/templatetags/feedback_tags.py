@@ -1,6 +1,13 @@
 """Comments under any published content item: `{% load feedback_tags %}{% comments_for page %}`.
 
-Content templates use the tag, so the strategy app never imports feedback.
+Content templates use these tags, so Python in the strategy app never imports feedback.
+`comments_for` is the only way a page shows comments: the public ones, oldest first,
+`COMMENTS_PER_PAGE` a page (`?kommentare=`), their replies and the form. The template caches
+the heading and the list as fragments under the item's comment version, the content version,
+the page number and the language (`CommentListing.fragment_key`), so the comments are read
+only when a fragment is missing; signed-in users, who get no shared page, get their list
+from there too. `measure_feedback` is "Ihr Feedback – unsere Maßnahmen" on a measure's page,
+a fixed number of queries however many links there are.
 """
 
 from __future__ import annotations

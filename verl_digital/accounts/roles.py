@@ -1,8 +1,9 @@
 """The staff roles: which permissions each group gets (applied by `manage.py setup_roles`).
 
-Least privilege: each group gets what its job needs and nothing else. The permission table
-in docs/FEATURES.md describes the same sets; tests/verl_digital/accounts/test_roles.py proves them through the
-admin.
+Least privilege: each group gets what its job needs and nothing else. *Moderation* has a
+fixed list; *Redaktion*'s and *Administration*'s are read from the installed models when the
+command runs. The permission table in docs/FEATURES.md describes the same sets;
+tests/verl_digital/accounts/test_roles.py proves them through the admin.
 """
 
 from __future__ import annotations

@@ -4,14 +4,31 @@ Every content page carries a comment form with a CSRF token (and, for guests, a 
 a page cached whole per visitor would never be hit, and rendering the page for each request
 is slow. Instead a page is rendered once for all anonymous visitors with *placeholders*
 where each visitor's own values go; serving it replaces each placeholder with a fresh value
-for this request (a CSRF token from `verl_digital.caching.csrf.get_token`, which Django's middleware
-checks as always; a captcha key). Placeholders are derived from SECRET_KEY, so nothing a
-citizen or editor writes can contain one.
+for this request. Placeholders are derived from SECRET_KEY and consist of letters and digits
+(they fit attributes and URL segments), so nothing a citizen or editor writes can contain
+one. `register_filler(name, fill)` declares how one is filled per request: `csrf` here with
+`verl_digital.caching.csrf.get_token` (Django's middleware checks it as always; during a
+shared rendering `verl_digital.context_processors.per_visitor` puts the placeholder where
+`{% csrf_token %}` goes), the captcha's key and question by the feedback app
+(`feedback.captcha`). A stored page is kept cut at its placeholders, so serving it is one
+join, not a search of the whole page per placeholder.
+
+Views opt in with `SharedPageMixin` (class-based) or `@shared_page` (functions). The key is
+the path, the query parameters the page declares (`cache_params`/`params`, plus those of
+blocks on every page, `register_params`, e.g. the comments' page number), the language and a
+generation derived from SECRET_KEY. A request with parameters the page does not declare may
+be served from the cache but is never stored, so nobody can plant a variant for everybody;
+parameters registered with `register_private_params` (a confirmation after sending) make the
+page this visitor's own. Only 200 `text/html` responses without cookies are stored, and
+never a rendering in which a real CSRF token was generated.
 
 A cached page records the version tokens it was built from (`depend`, see
-`verl_digital.caching.versions`) and the moment it turns stale by itself (`expires`, e.g. the next
-scheduled publication). It is served only while all of them still hold. Signed-in users,
-requests with messages to show and anything but GET/HEAD are rendered as usual.
+`verl_digital.caching.versions`) and the moment it turns stale by itself (`expires`, e.g. the
+next scheduled publication). It is served only while all of them still hold. Each process
+also keeps its last `LOCAL_ENTRIES` pages, so a hit usually costs neither a query nor a
+round trip to Redis. Signed-in users, requests with messages to show and anything but
+GET/HEAD are rendered as usual; a request without a session or messages cookie is not even
+asked for its user.
 """
 
 from __future__ import annotations

@@ -17,11 +17,14 @@ imports the other: both only name versions here.
 
 With Redis, every page view would ask Redis for its tokens: a network round trip that costs
 more than serving the cached page itself. So each process keeps a *mirror* of the tokens it
-has read and subscribes to a Redis channel on which every bump is announced (after the
-version keys are deleted). Before a read the mirror takes in what has arrived on that
-subscription without waiting (one `poll`, no round trip); a bump committed by any process is
-announced before its request answers, so the next page view anywhere sees it. When the
-subscription breaks, the mirror forgets everything and reads from Redis until it is back.
+has read and subscribes to the Redis channel `<KEY_PREFIX>:versions:bumped`, on which every
+bump is announced (after the version keys are deleted). Before a read the mirror takes in
+what has arrived on that subscription without waiting (one `poll`, no round trip); a bump
+committed by any process is announced before its request answers, so the next page view
+anywhere sees it. Only tokens read while subscribed are kept, and none longer than a minute.
+When the subscription breaks, the mirror forgets everything and reads from Redis, trying to
+subscribe again every few seconds. Without Redis (local memory, one process) there is no
+mirror.
 """
 
 from __future__ import annotations

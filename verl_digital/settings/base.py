@@ -1,5 +1,5 @@
-"""Settings shared by every environment. Everything that differs between machines comes
-from the environment; see the settings table in README.md."""
+"""Settings shared by every environment. Each value read from the environment is listed in
+the settings table of README.md."""
 
 from pathlib import Path
 

@@ -2,8 +2,7 @@
 
 Only what needs TLS differs from production: no HTTPS redirect, no HSTS, and cookies without
 `Secure` (so without the `__Host-` prefix), which browsers and plain HTTP clients would
-otherwise never send back over http://. The secret key is generated on the first start and
-kept in `.data/secret_key`; mail goes to files in `.data/mail/` unless EMAIL_HOST is set.
+otherwise never send back over http://. Where the secret key and the mails go: README.md.
 """
 
 import os
