@@ -36,7 +36,7 @@ test: $(STAMP) $(AXE)
 	DJANGO_SETTINGS_MODULE=verl_digital.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Speed against Django's own ceiling, on a database of its own (bench/README in README.md).
+# Speed against Django's own ceiling, on a database of its own (docs/DEVELOPMENT.md, "Benchmark").
 # Not part of `make test`: it needs wrk (apt-get install wrk) and a quiet machine.
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 2; }
@@ -84,7 +84,7 @@ check: $(STAMP)
 # locale/en/LC_MESSAGES/django.po (new ones with an empty msgstr, changed ones "fuzzy") and
 # compiles the .mo files. Translate the empty and fuzzy entries, run it again, commit .po and
 # .mo. German is the source language: locale/de only overrides other packages' German (see
-# README) and must not be regenerated.
+# docs/DEVELOPMENT.md, "Translating") and must not be regenerated.
 MESSAGES_IGNORE := --ignore=.venv --ignore=.data --ignore=node_modules --ignore=tests \
 	--ignore=staticfiles --ignore=media
 messages: $(STAMP)

@@ -37,7 +37,7 @@ could not be brought up at all.
 5. Checks: the load balancer answers `/`, `/healthz` and a German 404 and spreads requests
    over both web containers (paths unique to the run, found in each container's log); no
    client address or query string appears in the logs; a guest's comment sent to web-1 and
-   approved through feedback.services is on the page at once when fetched from web-2 (whose
+   approved through feedback.comments.services is on the page at once when fetched from web-2 (whose
    cached copy was taken before); the contact form's receipt, sent by the worker, arrives at
    an SMTP server this script runs on the network's gateway address; a web container whose
    main process is killed (SIGKILL from the host) is restarted by its restart policy, answers

@@ -205,7 +205,7 @@ def _rate(value: str) -> tuple[int, int]:
 
 
 # Per-client limits of the public forms (comments, replies, reports, contact). Not from the
-# environment: only settings/loadtest.py switches them off, to measure throughput.
+# environment: only the load test and benchmark settings switch them off, to measure throughput.
 RATE_LIMITS_ENABLED = True
 # Comments (and replies) one client may send: count per seconds; shared through the cache.
 COMMENT_RATE_LIMIT = _rate(env.str("COMMENT_RATE_LIMIT", default="5/600"))
