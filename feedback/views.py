@@ -202,13 +202,18 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 def address_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: link scanners in mail systems only ever GET."""
     try:
-        email = subscriptions.confirmation_email(token)
+        link = subscriptions.confirmation_link(token)
     except BadSignature:
         return render(request, "feedback/confirmedaddress_invalid.html", status=400)
     if request.method == "POST":
-        subscriptions.address_confirm(email=email)
-        return render(request, "feedback/confirmedaddress_confirm.html", {"done": True})
-    return render(request, "feedback/confirmedaddress_confirm.html", {"email": email})
+        done = subscriptions.address_confirm_link(link=link) is not None
+        return render(
+            request, "feedback/confirmedaddress_confirm.html", {"done": done, "used": not done}
+        )
+    used = subscriptions.confirmation_link_used(link)
+    return render(
+        request, "feedback/confirmedaddress_confirm.html", {"email": link.email, "used": used}
+    )
 
 
 @csrf_exempt  # RFC 8058 one-click unsubscribe: mail providers POST without a CSRF token.

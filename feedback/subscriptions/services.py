@@ -9,6 +9,7 @@ holds nothing the submitter wrote, and unrequested mails to one address are limi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -32,13 +33,39 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+@dataclass(frozen=True)
+class ConfirmationLink:
+    """What a confirmation link says: the address, and the address's state when it was sent."""
+
+    email: str
+    state: str
+
+
+def _address_state(email: str) -> str:
+    """Changes whenever the address is confirmed or unsubscribed; empty before the first."""
+    address = ConfirmedAddress.objects.filter(email=email).first()
+    if address is None:
+        return ""
+    return f"{address.confirmed_at.isoformat()}|{address.unsubscribed_at or ''}"
+
+
 def confirmation_token(email: str) -> str:
-    return signing.dumps(normalize_email(email), salt=CONFIRMATION_SALT)
+    """A link that works once: it names the address's state, which confirming changes."""
+    email = normalize_email(email)
+    return signing.dumps({"email": email, "state": _address_state(email)}, salt=CONFIRMATION_SALT)
 
 
-def confirmation_email(token: str) -> str:
-    """The address a confirmation link was made for; BadSignature when forged or expired."""
-    return signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+def confirmation_link(token: str) -> ConfirmationLink:
+    """The link's address and state; BadSignature when forged or expired."""
+    value = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    if not isinstance(value, dict) or not isinstance(value.get("email"), str):
+        raise signing.BadSignature("not a confirmation link")
+    return ConfirmationLink(email=value["email"], state=str(value.get("state", "")))
+
+
+def confirmation_link_used(link: ConfirmationLink) -> bool:
+    """Whether the address changed since the link was sent (it was used, or overtaken)."""
+    return _address_state(link.email) != link.state
 
 
 def _verified_account_email(user: Any, email: str) -> bool:
@@ -78,7 +105,8 @@ def address_request_confirmation(*, email: str, user: Any = None) -> bool:
 
 @transaction.atomic
 def address_confirm(*, email: str) -> ConfirmedAddress:
-    """The owner clicked the link: updates may now be mailed (again) to this address."""
+    """The address is its owner's (a verified account's, or a link was used): updates may now
+    be mailed (again) to it."""
     email = normalize_email(email)
     address, _created = ConfirmedAddress.objects.select_for_update().get_or_create(
         email=email, defaults={"confirmed_at": timezone.now()}
@@ -88,6 +116,19 @@ def address_confirm(*, email: str) -> ConfirmedAddress:
     address.unsubscribed_at = None
     validated_save(address)
     return address
+
+
+@transaction.atomic
+def address_confirm_link(*, link: ConfirmationLink) -> ConfirmedAddress | None:
+    """The owner clicked the link; None, changing nothing, when that link was used before.
+
+    A link sent before an unsubscription must not turn the updates back on.
+    """
+    # The lock serialises two clicks on the same link: the second sees the first's change.
+    ConfirmedAddress.objects.select_for_update().filter(email=link.email).first()
+    if confirmation_link_used(link):
+        return None
+    return address_confirm(email=link.email)
 
 
 @transaction.atomic

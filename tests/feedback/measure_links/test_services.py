@@ -230,7 +230,7 @@ def test_a_contact_form_sender_who_opted_in_is_mailed_after_confirming(
     assert len(mail.outbox) == 2  # not confirmed yet: nothing
 
     token = re.search(r"/kommentare/adresse-bestaetigen/(\S+)/", confirmation.body).group(1)
-    subscriptions.address_confirm(email=subscriptions.confirmation_email(token))
+    subscriptions.address_confirm_link(link=subscriptions.confirmation_link(token))
     change_status(MeasureStatus.DONE)
     assert [m.to for m in mail.outbox[2:]] == [["erika@example.org"]]
     assert "jetzt: umgesetzt" in mail.outbox[2].body
