@@ -62,14 +62,15 @@ def _duplicate_of(mail: ParsedMail) -> Message | None:
 def _thread(mail: ParsedMail) -> Conversation | None:
     """The conversation a reply belongs to: by our Message-IDs, else by the reference number.
 
-    Message-IDs we generate are unguessable, so a header match is trusted from any sender;
-    a reference number in the subject is guessable, so it counts only from the address
-    the conversation is with.
+    Only Message-IDs the site generated (its answers) are trusted, from any sender: they are
+    unguessable. A citizen's own Message-ID is not: whoever received their mail (or guessed
+    it) could otherwise add mail to their conversation and to their data export. A reference
+    number in the subject is guessable, so it counts only from the conversation's address.
     """
     ids = [i for i in [mail.in_reply_to, *reversed(mail.references)] if i]
     if ids:
         parent = (
-            Message.objects.filter(message_id__in=ids)
+            Message.objects.filter(message_id__in=ids, direction=Direction.OUT)
             .select_related("conversation")
             .order_by("-created_at")
             .first()
