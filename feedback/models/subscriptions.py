@@ -38,3 +38,22 @@ class ConfirmedAddress(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class UnrequestedMail(models.Model):
+    """One mail the site sent to a mailbox without its owner asking (a confirmation, a
+    receipt, a password reset): the budget per mailbox counts these over the last 24 hours.
+
+    Only a keyed hash of the mailbox is kept, and only for a day.
+    """
+
+    mailbox = models.CharField(_("Prüfwert des Postfachs"), max_length=64)
+    sent_at = models.DateTimeField(_("gesendet am"), db_index=True)
+
+    class Meta:
+        verbose_name = _("unaufgeforderte E-Mail")
+        verbose_name_plural = _("unaufgeforderte E-Mails")
+        indexes = [models.Index(fields=["mailbox", "sent_at"], name="unrequested_mail_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.mailbox[:8]}… {self.sent_at:%Y-%m-%d %H:%M}"

