@@ -1,6 +1,7 @@
 """`make run` (manage.py serve): gunicorn and the task worker under the production settings
 on 127.0.0.1, and what it must survive: made-up URLs, many citizens at once."""
 
+import multiprocessing
 import re
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,11 @@ def test_the_secret_key_is_made_once_and_kept_private(tmp_path):
     assert len(key) >= 50
     assert _kept_secret_key(path) == key
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_processes_starting_at_once_share_one_whole_key(tmp_path):
+    path = tmp_path / "data" / "secret_key"
+    with ProcessPoolExecutor(6, mp_context=multiprocessing.get_context("fork")) as pool:
+        keys = set(pool.map(_kept_secret_key, [path] * 12))
+    assert len(keys) == 1
+    assert len(keys.pop()) >= 50

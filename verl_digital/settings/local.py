@@ -5,6 +5,7 @@ Only what needs TLS differs from production: no HTTPS redirect, no HSTS, and coo
 otherwise never send back over http://. Where the secret key and the mails go: README.md.
 """
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -14,14 +15,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 def _kept_secret_key(path: Path) -> str:
     """The key in `path`, written there (readable by its owner only) on the first call."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    # Several processes may start at once: O_EXCL lets exactly one of them write the key.
-    with os.fdopen(descriptor, "w") as file:
-        file.write(secrets.token_urlsafe(64))
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(64))
+        # Several processes may start at once: the link appears whole, and only once.
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+        draft.unlink()
     return path.read_text().strip()
 
 
