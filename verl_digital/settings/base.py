@@ -167,6 +167,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/15m/key"),
 }
+# The lockout above would let anybody keep a moderator out by typing wrong passwords. A code
+# mailed to the account's address ("Anmeldecode senden") still signs its owner in, followed
+# by the second factor as always; the code mails draw on the mailbox's budget of unrequested
+# mail (verl_digital.accounts.adapters).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 
 # --- Two-factor authentication (allauth.mfa under /konto/2fa/) ------------------------------
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
