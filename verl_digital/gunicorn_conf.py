@@ -64,6 +64,8 @@ _CLIENT_ADDRESS = re.compile(r" from ip=.*?(?=: )")
 
 def _escaped(text: str) -> str:
     """`text` with control and other non-printing characters written as escapes."""
+    if text.isprintable():  # every ordinary line: one C-level scan, no per-character work
+        return text
     return "".join(
         char.encode("unicode_escape").decode("ascii")
         if unicodedata.category(char).startswith("C")
