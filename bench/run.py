@@ -215,6 +215,7 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, str]:
             admin.execute(f'CREATE DATABASE "{name}"')
     started = time.monotonic()
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     if not exists:
         for command in ("setup_roles", "load_rejection_reasons", "setup_inbox"):

@@ -94,7 +94,7 @@ UPSTREAM = {
 }
 APP_IMAGE = "verl-digital:stack-test"
 APP_SERVICES = ["migrate", "web-1", "web-2", "worker", "fetch-email", "purge-personal-data"]
-OTHER_SERVICES = ["db", "redis", "lb"]
+OTHER_SERVICES = ["db", "redis", "page-cache", "lb"]
 LONG_RUNNING = [s for s in APP_SERVICES + OTHER_SERVICES if s != "migrate"]
 DOCKERD_LOG = Path("/var/log/verl-stack-test-dockerd.log")
 HOST = "localhost"  # the Host header of every request: in ALLOWED_HOSTS of the test stack

@@ -98,7 +98,8 @@ def limit_exceeded(*, limit: Limit, key: str) -> bool:
     """Count one event for `key`; True once more than `limit.count` happened in the window.
 
     Fixed windows keyed by their start time: `add` creates the counter with its expiry and
-    `incr` is atomic in Redis and in the local-memory cache, so concurrent workers agree.
+    `incr` is atomic in Redis, so concurrent workers agree; the PostgreSQL table that holds
+    the cache without Redis reads and writes, and may miss a few of many parallel requests.
     """
     if not settings.RATE_LIMITS_ENABLED:
         return False

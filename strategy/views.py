@@ -166,6 +166,8 @@ class FilteredListView(ContentPageMixin, ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
+        if context["page_obj"] is not None:
+            pagecache.keep_page_number(self.request, self.page_kwarg, context["page_obj"].number)
         context["query_string"] = _query_string_for_page_links(self.request)
         return context
 
@@ -365,6 +367,11 @@ def search_view(request: HttpRequest) -> HttpResponse:
         results = search(context["query"])
         context["words"] = results.words
         page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        pagecache.keep_page_number(request, "page", page_obj.number)
+        # Anybody can ask for any number of distinct searches: only those that find
+        # something, spelt without stray spaces, are kept for the next visitor.
+        if not results or request.GET["q"] != " ".join(context["query"].split()):
+            pagecache.not_stored()
         context["page_obj"] = page_obj
         context["results"] = page_obj.object_list
         context["query_string"] = _query_string_for_page_links(request)

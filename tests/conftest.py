@@ -10,7 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
@@ -35,14 +35,16 @@ def _german() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Each test starts with an empty cache: cached pages must not outlive the test's data;
+    """Each test starts with empty caches: cached pages must not outlive the test's data;
     rate limits (ours and allauth's), duplicate checks, used TOTP codes and digest markers
     live there too. The captcha challenges a process keeps in stock belong to the test's
     data as well."""
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     challenge_stock.clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     challenge_stock.clear()
 
 

@@ -52,11 +52,13 @@ class CommentListing:
         self.target = target
         self.content_type = content_type
         self.page_number = page_number
-        tokens = pagecache.depend(comments_of(content_type.pk, target.pk), CONTENT)
-        self.fragment_key = ":".join(
-            [get_language(), str(content_type.pk), str(target.pk), page_number, *tokens.values()]
-        )
+        self.tokens = pagecache.depend(comments_of(content_type.pk, target.pk), CONTENT)
         self.timeout = settings.PAGE_CACHE_TIMEOUT
+
+    @property
+    def fragment_key(self) -> str:
+        parts = [get_language(), str(self.content_type.pk), str(self.target.pk), self.page_number]
+        return ":".join([*parts, *self.tokens.values()])
 
     @cached_property
     def public(self) -> QuerySet[Comment]:
@@ -96,19 +98,23 @@ def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
     """The approved comments (oldest first, 50 a page), their replies, and the form."""
     request = context["request"]
     content_type = ContentType.objects.get_for_model(target)
-    # Only digits name a page; anything else is the first page, so junk values do not each
-    # get cached fragments of their own.
+    # Only digits name a page; anything else is the first page.
     page_number = request.GET.get(PAGE_PARAMETER, "")[:6]
     is_published = getattr(target, "is_published", False)
+    listing = CommentListing(
+        target=target,
+        content_type=content_type,
+        page_number=page_number if page_number.isdigit() else "1",
+    )
+    if PAGE_PARAMETER in request.GET:
+        # Any number names a page (past the end: the last); only its real number is kept.
+        pagecache.keep_page_number(request, PAGE_PARAMETER, listing.page.number)
+        listing.page_number = str(listing.page.number)
     return {
         "request": request,
         "user": request.user,
         "target": target,
-        "listing": CommentListing(
-            target=target,
-            content_type=content_type,
-            page_number=page_number if page_number.isdigit() else "1",
-        ),
+        "listing": listing,
         "page_parameter": PAGE_PARAMETER,
         "receipt": receipt_message(
             receipt_read(request.GET.get(receipts.PARAMETER)), target=target

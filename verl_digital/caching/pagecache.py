@@ -22,6 +22,14 @@ parameters registered with `register_private_params` (a confirmation after sendi
 page this visitor's own. Only 200 `text/html` responses without cookies are stored, and
 never a rendering in which a real CSRF token was generated.
 
+The entries live in the cache alias `pages`, never beside the rate limits and lockouts in
+`default` (settings, "Caches"): however many variants somebody asks for, they can only evict
+other pages. Variants are bounded all the same, so a flood cannot push out the pages people
+read: a rendering that answers a parameter value other than its canonical form (a page
+number that does not exist or is spelt `01`, a search without results or with stray
+spaces) calls `not_stored()`, a parameter given twice is never stored, and a path keeps at
+most `MAX_VARIANTS` stored variants with parameters per `PAGE_CACHE_TIMEOUT`.
+
 A cached page records the version tokens it was built from (`depend`, see
 `verl_digital.caching.versions`) and the moment it turns stale by itself (`expires`, e.g. the
 next scheduled publication). It is served only while all of them still hold. Each process
@@ -49,7 +57,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
@@ -68,10 +76,11 @@ _private_params: set[str] = set()
 
 @dataclass
 class _Recording:
-    """What a page rendered for everybody depends on."""
+    """What a page rendered for everybody depends on, and whether it may be kept at all."""
 
     versions: dict[str, str] = field(default_factory=dict)
     expires: float | None = None
+    keep: bool = True
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,10 @@ class _Entry:
     versions: dict[str, str]
     expires: float | None
 
+
+# Stored variants with query parameters per path and PAGE_CACHE_TIMEOUT (searches, filters,
+# page numbers); beyond it a path's further variants are served, not stored.
+MAX_VARIANTS = 300
 
 # Part of every key: processes of two releases side by side (a rolling deploy) must not read
 # each other's entries when `_Entry` changes.
@@ -162,6 +175,32 @@ def expires(at: float | None) -> None:
         recording.expires = at if recording.expires is None else min(recording.expires, at)
 
 
+def not_stored() -> None:
+    """The page being rendered answers a non-canonical parameter: serve it, keep nothing."""
+    recording = _recording.get()
+    if recording is not None:
+        recording.keep = False
+
+
+def keep_page_number(request: HttpRequest, parameter: str, number: int) -> None:
+    """Store `?<parameter>=` only as the paginator spells an existing page (no `01`, no 999)."""
+    raw = request.GET.get(parameter)
+    if raw is not None and raw != str(number):
+        not_stored()
+
+
+def _variant_allowed(path: str, timeout: int) -> bool:
+    """Count a stored variant with parameters of `path`; False once it has MAX_VARIANTS."""
+    store = caches["pages"]
+    key = f"pagevariants:{hashlib.sha256(path.encode()).hexdigest()[:40]}"
+    if store.add(key, 1, timeout=timeout):
+        return True
+    try:
+        return store.incr(key) <= MAX_VARIANTS
+    except ValueError:  # expired between the two calls
+        return store.add(key, 1, timeout=timeout)
+
+
 def _shareable(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
@@ -184,8 +223,10 @@ def _cache_key(request: HttpRequest, params: Iterable[str]) -> tuple[str, bool]:
     query, canonical = "", True
     if request.META.get("QUERY_STRING"):
         allowed = set(params) | _global_params
-        kept = sorted((k, v) for k, values in request.GET.lists() if k in allowed for v in values)
-        canonical = all(k in allowed for k in request.GET)
+        lists = request.GET.lists()
+        kept = sorted((k, v) for k, values in lists if k in allowed for v in values)
+        # A parameter given twice is another spelling of the page (the view reads the last).
+        canonical = all(k in allowed for k in request.GET) and len(kept) == len(request.GET)
         query = urlencode(kept)
     # Processes with another SECRET_KEY have other placeholders: they keep their own pages.
     generation = placeholder("csrf")[-8:]
@@ -248,7 +289,7 @@ def respond(
     key, canonical = _cache_key(request, params)
     entry = _local_get(key)
     if entry is None or not _fresh(entry):
-        entry = cache.get(key)
+        entry = caches["pages"].get(key)
         if _fresh(entry):
             _local_put(key, entry)
         else:
@@ -270,12 +311,15 @@ def respond(
     # A real token that slipped into the rendering (a template that bypassed the context
     # processor) must never be stored for others: this visitor's CSRF secret would leak.
     leaked = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != csrf_before
-    if canonical and not leaked and not response.cookies:
+    keep = canonical and recording.keep and not leaked and not response.cookies
+    if keep and request.GET:
+        keep = _variant_allowed(request.path, settings.PAGE_CACHE_TIMEOUT)
+    if keep:
         timeout = settings.PAGE_CACHE_TIMEOUT
         if recording.expires is not None:
             timeout = max(1, min(timeout, int(recording.expires - time.time()) + 1))
         entry = _Entry(parts, recording.versions, recording.expires)
-        cache.set(key, entry, timeout=timeout)
+        caches["pages"].set(key, entry, timeout=timeout)
         _local_put(key, entry)
     response.content = _fill(request, parts)
     return response

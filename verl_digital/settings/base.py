@@ -107,9 +107,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache ------------------------------------------------------------------------------
-# Redis is shared by all gunicorn workers and machines; local memory serves one process.
-# django-redis keeps one client per process (Django's own backend builds one per call).
+# --- Caches -----------------------------------------------------------------------------
+# Two stores for two jobs, so that nobody can flush the first by filling the second.
+# "default" keeps what protects the site: rate limits, login lockouts, report and duplicate
+# markers, and the version tokens that tell every process a cached page is stale. It must be
+# shared by all processes and never evict: REDIS_URL's Redis with `maxmemory-policy
+# noeviction` (checked at start-up, verl_digital.checks), or without it a table in
+# PostgreSQL. "pages" (and "template_fragments", used by `{% cache %}`) keeps renderings
+# anybody can cause and any process can rebuild: PAGE_CACHE_URL's Redis with an evicting
+# policy, or each process's memory. django-redis keeps one client per process.
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
@@ -119,7 +125,31 @@ if env.str("REDIS_URL", default=""):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "verl_cache",
+            # Culling would evict live entries: expired ones go first, and live ones are
+            # bounded by the rate limits they count.
+            "OPTIONS": {"MAX_ENTRIES": 10_000_000},
+        }
+    }
+if env.str("PAGE_CACHE_URL", default=""):
+    _PAGES = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": env.str("PAGE_CACHE_URL"),
+        "KEY_PREFIX": "verl",
+        # An unreachable page cache means rendering pages afresh, not failing them.
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+    }
+else:
+    _PAGES = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=2000)},
+    }
+CACHES["pages"] = _PAGES
+CACHES["template_fragments"] = _PAGES
 # Public pages are rendered once for all anonymous visitors and kept until what they show
 # changes (verl_digital.caching.pagecache); this bounds how long an entry may live at most.
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
@@ -280,6 +310,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Stadt Verl <digital@verl.de>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 CDO_EMAIL = env.str("CDO_EMAIL", default="digitalisierung@verl.de")
+# Where vulnerabilities are reported (/.well-known/security.txt, docs/SECURITY.md).
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default=CDO_EMAIL)
 
 # --- Inbox: contact form and e-mail to the CDO (feedback app) ---------------------------
 # Reference numbers look like VERL-2026-000123; other towns running this product set their own.

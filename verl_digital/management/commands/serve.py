@@ -1,8 +1,9 @@
 """`make run` and `make dev`: prepare the database, then serve the site beside the task worker.
 
 Every step before serving is idempotent, so the command can be run on every start: collect
-the static files (production only), migrate, create the staff roles, load the rejection
-reasons, the Verl content and the inbox topics (never overwriting what an editor changed).
+the static files (production only), migrate, create the cache table (used without Redis),
+create the staff roles, load the rejection reasons, the Verl content and the inbox topics
+(never overwriting what an editor changed).
 Then it starts the task worker (mail is sent only there) and the web server, prints where
 the site is and how staff sign in, and stops both when either ends or on Ctrl-C.
 
@@ -28,6 +29,7 @@ from django.db import connections
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 PREPARATION = [
     "migrate",
+    "createcachetable",
     "setup_roles",
     "load_rejection_reasons",
     "load_verl_content",
