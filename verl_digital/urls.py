@@ -28,10 +28,11 @@ admin.site.site_url = "/"
 # factor apply; the admin's own password form is never shown.
 admin.site.login = secure_admin_login(admin.site.login)
 
-# Outside the language prefix: machines (health check), staff (the admin stays German) and
+# Outside the language prefix: machines (health check, security.txt), staff (the admin stays German) and
 # the captcha's names.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path(settings.ADMIN_PATH, admin.site.urls),
     # django-simple-captcha's widget insists that its URL names exist, but the text captcha
     # shows no image, sound or refresh button, and the library's refresh view would store a

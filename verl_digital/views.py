@@ -1,4 +1,4 @@
-"""The hall's own views: the health check and the error pages.
+"""The hall's own views: the health check, security.txt and the error pages.
 
 While the database is unreachable, `healthz` answers 503 and `server_error` (handler500)
 turns `OperationalError`/`InterfaceError` into the German maintenance page (503 with
@@ -6,10 +6,13 @@ Retry-After). Error pages are rendered without the request's context processors.
 """
 
 import sys
+from datetime import UTC, timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
@@ -31,6 +34,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
         connection.close_if_unusable_or_obsolete()
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# RFC 9116 asks for an expiry under a year ahead; the file is made on request, so it stays fresh.
+SECURITY_TXT_VALIDITY = timedelta(days=180)
+
+
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """Where to report a vulnerability (RFC 9116), for people and scanners alike."""
+    expires = (timezone.now() + SECURITY_TXT_VALIDITY).astimezone(UTC)
+    lines = [
+        f"Contact: mailto:{settings.SECURITY_CONTACT}",
+        f"Expires: {expires:%Y-%m-%dT%H:%M:%SZ}",
+        "Preferred-Languages: de, en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def not_offered(request: HttpRequest, **kwargs: str) -> HttpResponse:
