@@ -1,6 +1,3 @@
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -18,7 +15,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from feedback.captcha import challenge_stock
-from tests.servers import free_port, wait_for_port
+from tests.servers import free_port, redis_server
 
 
 @pytest.fixture(autouse=True)
@@ -139,20 +136,6 @@ def run_tasks(db: None, monkeypatch) -> Callable[[], int]:
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    """A private Redis (Debian's redis-server, installed by .ci/run) for the session."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is missing: apt-get install redis-server (see .ci/run)")
-    port = free_port()
-    folder = tempfile.mkdtemp(prefix="verl-redis-")
-    process = subprocess.Popen(  # noqa: S603
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", folder],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process, "redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(folder, ignore_errors=True)
+    """A private Redis for the session."""
+    with redis_server() as url:
+        yield url

@@ -1,9 +1,13 @@
 """Helpers for tests that start real servers (Redis, gunicorn) on free local ports."""
 
+import contextlib
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -34,3 +38,35 @@ def wait_for_port(port: int, process: subprocess.Popen, what: str, seconds: floa
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"{what} did not start")
             time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def redis_server(*options: str) -> Iterator[str]:
+    """A private Redis (Debian's redis-server, installed by `make test`) with `options`."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is missing: apt-get install redis-server (see .ci/run)")
+    port = free_port()
+    folder = tempfile.mkdtemp(prefix="verl-redis-")
+    process = subprocess.Popen(  # noqa: S603
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            folder,
+            *options,
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process, "redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -8,8 +8,6 @@ the page cache a small LRU one, flooded until it evicts.
 """
 
 import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -20,7 +18,7 @@ from django.test import Client
 
 from feedback.ratelimit import Limit, limit_exceeded
 from tests.feedback.factories import PASSWORD, UserFactory
-from tests.servers import free_port, wait_for_port
+from tests.servers import redis_server
 from verl_digital.caching import versions
 from verl_digital.checks import pages_apart_from_state, state_cache_never_evicts
 
@@ -29,42 +27,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LIMIT = Limit(scope="flood-test", count=3, seconds=600)
 
 
-def _redis_server(tmp_path, *options: str) -> Iterator[str]:
-    port = free_port()
-    folder = tmp_path / f"redis-{port}"
-    folder.mkdir()
-    binary = shutil.which("redis-server") or "redis-server"
-    process = subprocess.Popen(  # noqa: S603
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--dir",
-            folder,
-            *options,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process, "redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+@pytest.fixture
+def state_url() -> Iterator[str]:
+    with redis_server("--maxmemory-policy", "noeviction") as url:
+        yield url
 
 
 @pytest.fixture
-def state_url(tmp_path) -> Iterator[str]:
-    yield from _redis_server(tmp_path, "--maxmemory-policy", "noeviction")
-
-
-@pytest.fixture
-def pages_url(tmp_path) -> Iterator[str]:
-    yield from _redis_server(tmp_path, "--maxmemory", "8mb", "--maxmemory-policy", "allkeys-lru")
+def pages_url() -> Iterator[str]:
+    with redis_server("--maxmemory", "8mb", "--maxmemory-policy", "allkeys-lru") as url:
+        yield url
 
 
 def _redis_cache(url: str, **options) -> dict:
