@@ -166,3 +166,30 @@ def test_gunicorn_refuses_to_start_when_anybody_could_forge_the_header():
     assert result.returncode == 1
     assert "verl_digital.E004" in result.stderr
     assert "Booting worker" not in result.stderr
+
+
+# --- The compose stack ----------------------------------------------------------------------
+
+
+def compose_services() -> dict[str, str]:
+    """compose.yaml's services, each with the text of its block."""
+    text = (ROOT / "compose.yaml").read_text()
+    body = text.split("\nservices:\n", 1)[1].split("\nvolumes:\n", 1)[0]
+    blocks = re.split(r"^  (?=[\w-]+:)", body, flags=re.M)
+    return {block.split(":", 1)[0]: block for block in blocks if block.strip()}
+
+
+def test_the_compose_stack_counts_its_one_proxy_and_publishes_only_the_load_balancer():
+    services = compose_services()
+    web_env = services["migrate"]  # the anchor every app service's environment refers to
+    assert re.search(r"^\s+NUM_PROXIES: 1$", web_env, re.M)
+    trusted = re.search(r"^\s+TRUSTED_PROXIES: (\S+)$", web_env, re.M).group(1).split(",")
+    assert "0.0.0.0/0" not in trusted
+    assert [name for name, block in services.items() if re.search(r"^\s+ports:", block, re.M)] == [
+        "lb"
+    ]
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    # The load balancer passes on one address, the visitor's, not the chain it was sent.
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in nginx
+    assert "$proxy_add_x_forwarded_for" not in nginx
+    assert "real_ip_header X-Forwarded-For;" in nginx
