@@ -46,7 +46,10 @@ could not be brought up at all.
    look the name up again, not keep the address it saw at start); every long-running service
    runs with `restart: unless-stopped` and without restarts, the web containers pass the image's
    HEALTHCHECK, the other app containers have it switched off (no gunicorn there; fetch-email
-   runs although no IMAP_HOST is set). Captcha answers are read from the database
+   runs although no IMAP_HOST is set); posts through the load balancer that name the same
+   visitor after different forged addresses (as a TLS proxy appends) share one rate limit,
+   another visitor has their own, and no web container warns about its proxy settings; only
+   the load balancer publishes a port. Captcha answers are read from the database
    (captcha_captchastore) with psql in the db container.
 6. Teardown, also after a failure, Ctrl-C or SIGTERM: `docker-compose down -v` and the
    network. The stand-ins and the project's image stay (the previous project image is removed
@@ -776,6 +779,42 @@ class Stack:
         expect(mail is not None, "no mail to the sender arrived within 120 s")
         return f"receipt „{mail['Subject'].strip()}“ arrived {time.monotonic() - began:.1f}s after sending"
 
+    def check_visitor_address(self) -> str:
+        """README, "Behind a proxy": the visitor's address, as the TLS proxy appended it, keys
+        the rate limit; what the visitor wrote to the left of it does not."""
+        lb = self.address("lb", 80)
+        page = request(lb, "/", headers=HTTPS)
+        form = Forms(page.body).find(lambda f: "comment-form" in f["attrs"].get("class", ""))
+        cookie = "; ".join(f"{k}={v}" for k, v in page.cookies().items())
+        headers = {**HTTPS, "Cookie": cookie, "Origin": f"https://{HOST}"}
+        headers["Referer"] = f"https://{HOST}/"
+        # A wrong captcha: the post counts against the limit, then the form comes back (400).
+        data = {**form["fields"], "captcha_1": "falsch", "text": "", "privacy_consent": "on"}
+
+        def post(forwarded: str) -> int:
+            sent = {**headers, "X-Forwarded-For": forwarded}
+            action = form["attrs"]["action"]
+            return request(lb, action, method="POST", headers=sent, form=data).status
+
+        visitor, other = "198.51.100.7", "198.51.100.8"  # RFC 5737 documentation addresses
+        # Five comments per ten minutes (COMMENT_RATE_LIMIT); each forges another address.
+        statuses = [post(f"192.0.2.{n}, {visitor}") for n in range(1, 7)]
+        expect(statuses == [400] * 5 + [429], f"forged addresses in front: {statuses}")
+        expect(post(f"192.0.2.1, {other}") == 400, "another visitor shares the limit")
+        for web in ("web-1", "web-2"):
+            expect("feedback.ratelimit" not in self.logs(web), f"{web} warns about proxies")
+        return "6 posts, each with another forged address: 5 × 400, then 429; another visitor 400"
+
+    def check_ports(self) -> str:
+        """Only the load balancer publishes a port; gunicorn is reached through it alone."""
+        published = {}
+        for service in ("web-1", "web-2", "lb"):
+            bindings = self.inspect(service)["HostConfig"].get("PortBindings") or {}
+            published[service] = sorted(bindings)
+        expect(not published["web-1"] and not published["web-2"], f"published: {published}")
+        expect(published["lb"] == ["80/tcp"], f"published: {published}")
+        return "web-1, web-2: none; lb: 80/tcp"
+
     def lb_reaches(self, service: str, seconds: float = 60) -> None:
         """Requests through the load balancer arrive at `service` within `seconds`."""
         lb, began = self.address("lb", 80), time.monotonic()
@@ -891,6 +930,8 @@ def main() -> int:
         stack.check("no client address or query string in the logs", stack.check_logs_private)
         stack.check("comment approved via web-1 is on web-2 at once", stack.check_comment_across)
         stack.check("the worker's mail reaches the SMTP server", stack.check_mail)
+        stack.check("forged addresses share the visitor's rate limit", stack.check_visitor_address)
+        stack.check("only the load balancer publishes a port", stack.check_ports)
         stack.check("long-running services up, web containers healthy", stack.check_services)
         stack.check("a killed web container restarts and serves again", stack.check_restart)
         stack.check("the lb finds a web container at a new address", stack.check_new_address)

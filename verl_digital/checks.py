@@ -5,6 +5,7 @@ so an error here keeps the site from serving at all instead of answering each re
 500, while management commands (migrate, create_admin) still run before collectstatic.
 """
 
+import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,10 @@ from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.cache import caches
 from django.core.checks import CheckMessage, Error, Warning, register
 from django.core.files.storage import storages
+
+from feedback.ratelimit import trusted_networks
+
+BEHIND_A_PROXY = 'README.md, "Behind a proxy"'
 
 
 @register(deploy=True)
@@ -76,7 +81,7 @@ def state_cache_never_evicts(**kwargs: Any) -> list[CheckMessage]:
                 "rate limits and login lockouts.",
                 hint="Set `maxmemory-policy noeviction` there; cached pages belong on "
                 "PAGE_CACHE_URL, a Redis of its own that may evict.",
-                id="verl_digital.E002",
+                id="verl_digital.E005",
             )
         ]
     return []
@@ -101,7 +106,74 @@ def pages_apart_from_state(**kwargs: Any) -> list[CheckMessage]:
                 "PAGE_CACHE_URL and REDIS_URL name the same Redis server.",
                 hint="Cached pages need a Redis of their own with an evicting policy "
                 "(e.g. allkeys-lru and a maxmemory); REDIS_URL's must never evict.",
-                id="verl_digital.E003",
+                id="verl_digital.E006",
             )
         ]
     return []
+def _loopback(address: str) -> bool:
+    address = address.strip().strip("[]")
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+@register(deploy=True)
+def proxy_settings(**kwargs: Any) -> list[CheckMessage]:
+    """NUM_PROXIES, TRUSTED_PROXIES and gunicorn's BIND_ADDRESS agree (feedback.ratelimit).
+
+    Refused: an entry of TRUSTED_PROXIES that is no address or network, NUM_PROXIES without
+    any trusted proxy (X-Forwarded-For would never be read), and NUM_PROXIES with every
+    address trusted while gunicorn listens beyond this machine (anybody reaching it could
+    forge X-Forwarded-For). Warned: NUM_PROXIES 0 although TLS ends at a proxy in front
+    (HTTPS redirect on): every visitor would share that proxy's rate limits.
+    """
+    messages: list[CheckMessage] = []
+    entries = tuple(settings.TRUSTED_PROXIES)
+    invalid = [entry for entry in entries if not trusted_networks((entry,))]
+    if invalid:
+        messages.append(
+            Error(
+                f"TRUSTED_PROXIES holds {', '.join(map(repr, invalid))}, which is neither an "
+                "IP address nor a network.",
+                hint="List the proxies' addresses or networks, comma-separated, "
+                f"e.g. 127.0.0.1,10.0.0.0/8 ({BEHIND_A_PROXY}).",
+                id="verl_digital.E002",
+            )
+        )
+    networks = trusted_networks(entries)
+    if settings.NUM_PROXIES and not networks:
+        messages.append(
+            Error(
+                f"NUM_PROXIES is {settings.NUM_PROXIES} but TRUSTED_PROXIES names no proxy: "
+                "X-Forwarded-For would never be read and every visitor would share the "
+                "proxy's rate limits.",
+                hint=f"Set TRUSTED_PROXIES to the address of the proxy ({BEHIND_A_PROXY}).",
+                id="verl_digital.E003",
+            )
+        )
+    everybody = any(network.prefixlen == 0 for network in networks)
+    if settings.NUM_PROXIES and everybody and not _loopback(settings.BIND_ADDRESS):
+        messages.append(
+            Error(
+                f"NUM_PROXIES is {settings.NUM_PROXIES} and TRUSTED_PROXIES trusts every "
+                f"address, while gunicorn listens on {settings.BIND_ADDRESS}: anybody who "
+                "reaches it directly could forge X-Forwarded-For and dodge the rate limits.",
+                hint="Set TRUSTED_PROXIES to the addresses the proxy connects from, or "
+                f"BIND_ADDRESS=127.0.0.1 with the proxy on this machine ({BEHIND_A_PROXY}).",
+                id="verl_digital.E004",
+            )
+        )
+    if not settings.NUM_PROXIES and settings.SECURE_SSL_REDIRECT:
+        messages.append(
+            Warning(
+                "HTTPS is required, so TLS ends at a proxy in front of the site, but "
+                "NUM_PROXIES is 0: every visitor shares the proxy's rate limits.",
+                hint="Set NUM_PROXIES to the number of proxies that append to X-Forwarded-For "
+                f"and TRUSTED_PROXIES to the address of the last one ({BEHIND_A_PROXY}).",
+                id="verl_digital.W001",
+            )
+        )
+    return messages

@@ -37,10 +37,22 @@ def test_fingerprint_hides_the_address(rf):
 
 def test_forwarded_for_is_trusted_only_for_configured_proxies(rf, settings):
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4")
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     settings.NUM_PROXIES = 0
     assert client_address(request) == "10.0.0.1"
     settings.NUM_PROXIES = 1
     assert client_address(request) == "198.51.100.4"  # the hop our proxy appended
+    settings.NUM_PROXIES = 2
+    assert client_address(request) == "6.6.6.6"  # appended by a second proxy in front
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    assert client_address(request) == "10.0.0.1"  # from anybody else the header is ignored
+
+
+def test_an_ipv4_mapped_peer_is_the_ipv4_address(rf, settings):
+    request = rf.get("/", REMOTE_ADDR="::ffff:10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.NUM_PROXIES = 1
+    assert client_address(request) == "198.51.100.4"
 
 
 def test_address_fingerprint_ignores_case():

@@ -132,13 +132,13 @@ def test_production_refuses_a_state_store_that_evicts(settings, pages_url, state
         "default": _redis_cache(pages_url),
         "pages": _redis_cache(state_url),
     }
-    assert [error.id for error in state_cache_never_evicts()] == ["verl_digital.E002"]
+    assert [error.id for error in state_cache_never_evicts()] == ["verl_digital.E005"]
     settings.CACHES = {"default": _redis_cache(state_url), "pages": _redis_cache(pages_url)}
     assert state_cache_never_evicts() == []
 
 
 def test_production_refuses_pages_on_the_state_store(settings, state_url, pages_url):
     settings.CACHES = {"default": _redis_cache(state_url), "pages": _redis_cache(state_url)}
-    assert [error.id for error in pages_apart_from_state()] == ["verl_digital.E003"]
+    assert [error.id for error in pages_apart_from_state()] == ["verl_digital.E006"]
     settings.CACHES = {"default": _redis_cache(state_url), "pages": _redis_cache(pages_url)}
     assert pages_apart_from_state() == []

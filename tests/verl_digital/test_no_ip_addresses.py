@@ -55,6 +55,7 @@ def test_after_comments_reports_messages_and_accounts_no_ip_address_is_stored(
     settings, verl_content, run_tasks, django_capture_on_commit_callbacks
 ):
     settings.NUM_PROXIES = 1
+    settings.TRUSTED_PROXIES = [PROXY_IP]
     caches["default"].clear()
     client = Client(REMOTE_ADDR=PROXY_IP, HTTP_X_FORWARDED_FOR=CLIENT_IP)
     home = Page.objects.get(slug=Page.HOME)

@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "verl_digital.settings.prod",
     "SECRET_KEY": "p7#k2@x!m9qv$w3z8r&t5y^u1i*o0p(a)s-d_f+g=h[j]k{l}zx.cv,bn/mq",
     "ALLOWED_HOSTS": "digital.verl.de",
+    # Behind the TLS proxy, which connects from this machine (README, "Behind a proxy").
+    "NUM_PROXIES": "1",
 }
 
 

@@ -21,8 +21,15 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Links in mails point here; on one machine it follows the port the site is served on.
 PORT = env.int("PORT", default=8000)
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
-# Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
+# Who the client is behind reverse proxies (README, "Behind a proxy"): NUM_PROXIES proxies
+# append to X-Forwarded-For in front of the app (0: clients connect directly), and the header
+# is believed only from a peer in TRUSTED_PROXIES (addresses or networks); from anybody else it
+# is ignored, so a client reaching gunicorn directly cannot forge it (feedback.ratelimit).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+# Where gunicorn listens (verl_digital/gunicorn_conf.py reads the same variable); the
+# deployment checks compare it with the two settings above (verl_digital.checks).
+BIND_ADDRESS = env.str("BIND_ADDRESS", default="0.0.0.0")  # noqa: S104
 # A less guessable admin path keeps drive-by login attempts away from staff sign-in.
 ADMIN_PATH = env.str("ADMIN_PATH", default="admin/")
 
