@@ -110,6 +110,8 @@ def pages_apart_from_state(**kwargs: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
 def _loopback(address: str) -> bool:
     address = address.strip().strip("[]")
     if address == "localhost":

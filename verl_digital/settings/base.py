@@ -195,12 +195,10 @@ ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "homepage"
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadt Verl] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "strategy:home"
-# allauth keys its login rate limits on the client address: behind our proxies, that is the
-# hop the outermost trusted proxy saw (as feedback.ratelimit does).
-ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 # Failed logins (and wrong second-factor codes) before further attempts are refused: per
 # client address and per account, so a guessed password is locked out for 15 minutes. allauth
-# counts in the cache: with several workers use Redis. Its other limits keep their defaults.
+# counts in the cache `default`, keyed on the address `feedback.ratelimit.client_address`
+# gives (verl_digital.accounts.adapters). Its other limits keep their defaults.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/15m/key"),
 }
