@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import cache, partial
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,9 +29,12 @@ _ENROLMENT_VIEWS = {"mfa_activate_totp", "mfa_add_webauthn", "mfa_generate_recov
 
 
 def _present_factor(request: HttpRequest) -> HttpResponseRedirect:
-    """To allauth's page that asks for the account's factor, then back here."""
-    query = urlencode({"next": request.get_full_path()})
-    return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{query}")
+    """To allauth's page that asks for the account's factor, then back here: the code page
+    for an authenticator app, the security key page for an account with passkeys only."""
+    types = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
+    keys_only = Authenticator.Type.TOTP not in types
+    page = reverse("mfa_reauthenticate_webauthn" if keys_only else "mfa_reauthenticate")
+    return HttpResponseRedirect(f"{page}?{urlencode({'next': request.get_full_path()})}")
 
 
 class StaffMFARequiredMiddleware:
