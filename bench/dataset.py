@@ -18,14 +18,17 @@ import secrets
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from captcha.models import CaptchaStore
-from django.contrib.auth import get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.utils import timezone
 
@@ -389,6 +392,20 @@ def moderator_ensure() -> Any:
         )
     )
     return user
+
+
+def moderator_session(user: Any) -> str:
+    """The key of a new session signed in as `user` with the second factor presented, as
+    after allauth's sign-in with password and code (the admin asks for both)."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    factor = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    request = SimpleNamespace(session=session)
+    record_authentication(request, user, "mfa", id=factor.pk, type=factor.type)
+    session.create()
+    return session.session_key
 
 
 def digest_sent() -> None:

@@ -189,7 +189,6 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, str]:
     django.setup()
     import psycopg
     from django.contrib.contenttypes.models import ContentType
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
@@ -241,11 +240,7 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, str]:
         cache.delete_pattern("*")
     else:
         cache.clear()
-    session = SessionStore()
-    session["_auth_user_id"] = str(moderator.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = moderator.get_session_auth_hash()
-    session.create()
+    session = dataset.moderator_session(moderator)
     home = Page.objects.get(slug=Page.HOME)
     page_type = ContentType.objects.get_for_model(Page)
     measure_type = ContentType.objects.get_for_model(Measure)
@@ -263,7 +258,7 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, str]:
         else Measure.objects.published().first()
     )
     return {
-        "session": session.session_key,
+        "session": session,
         "measure": measure.get_absolute_url(),
         "post": reverse(
             "feedback:comment_create",

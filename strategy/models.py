@@ -7,7 +7,7 @@ by `publication_q`, the one publication condition, over the item and everything 
 published under (`publication_parents`: a section's page, a measure's action field). So a
 scheduled item appears without a job, and nothing under an unpublished parent is public.
 Public views read through `published()`; `visible_to(user)` adds drafts for staff who may
-preview them. A progress note is public from its date on, on a published measure.
+preview them (views pass `strategy.views.preview_user`: only after the second factor). A progress note is public from its date on, on a published measure.
 
 Languages: `Translatable` reads plain fields `<name>_<language>` (`title_en`), German being
 the fallback. Plain fields rather than django-modeltranslation: the search vectors are

@@ -2,8 +2,9 @@
 
 `ContentPageMixin` shares a page (`verl_digital.caching.pagecache`) until content changes or
 the next scheduled moment (`strategy.schedule`). `PublishedDetailView` shows drafts to staff
-as a preview; `FilteredListView` is a paginated list narrowed by a GET filter form, and an
-invalid filter value is a 400 with the form's German error. Lists load related rows with
+as a preview, once their session passed the second factor (`preview_user`);
+`FilteredListView` is a paginated list narrowed by a GET filter form, and an invalid filter
+value is a 400 with the form's German error. Lists load related rows with
 `select_related`/`prefetch_related`, so their queries do not grow with the rows. Detail
 templates extend `strategy/base_detail.html`, which shows the comments through the feedback
 app's template tag: templates may use feedback, Python in this app never imports it.
@@ -54,6 +55,21 @@ from verl_digital.caching.versions import COMMENTS
 SEARCH_PAGE_SIZE = 10
 
 
+def preview_user(request: HttpRequest) -> Any:
+    """Whose preview rights count for this request: the signed-in staff member's, once the
+    session passed the second factor the admin demands; otherwise nobody's (None), so drafts
+    and scheduled items are a 404 as for the public.
+
+    The site marks that with `request.second_factor_passed`, a callable its middleware sets
+    (verl_digital.accounts.second_factor); a request without the mark previews nothing.
+    """
+    user = request.user
+    if not (user.is_authenticated and user.is_staff):
+        return None
+    passed = getattr(request, "second_factor_passed", None)
+    return user if passed is not None and passed() else None
+
+
 class ContentPageMixin(pagecache.SharedPageMixin):
     """A public page of published content, rendered once for all anonymous visitors.
 
@@ -74,7 +90,7 @@ class PageDetailView(ContentPageMixin, DetailView):
     lists_tasks = False
 
     def get_queryset(self) -> QuerySet[Page]:
-        user = self.request.user
+        user = preview_user(self.request)
         return Page.objects.visible_to(user).prefetch_related(
             Prefetch(
                 "sections", queryset=Section.objects.visible_to(user), to_attr="visible_sections"
@@ -85,7 +101,7 @@ class PageDetailView(ContentPageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         sections = self.object.visible_sections
         if self.lists_tasks or any(section.includes_task_list for section in sections):
-            context["tasks"] = Task.objects.visible_to(self.request.user)
+            context["tasks"] = Task.objects.visible_to(preview_user(self.request))
         return context
 
 
@@ -125,7 +141,7 @@ class PublishedDetailView(ContentPageMixin, DetailView):
     """Detail of published content; staff with view permission also see drafts (preview)."""
 
     def get_queryset(self) -> QuerySet:
-        return self.model.objects.visible_to(self.request.user)
+        return self.model.objects.visible_to(preview_user(self.request))
 
 
 class FilteredListView(ContentPageMixin, ListView):
@@ -177,7 +193,9 @@ class ActionFieldDetailView(PublishedDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        measures = Measure.objects.visible_to(self.request.user).filter(action_field=self.object)
+        measures = Measure.objects.visible_to(preview_user(self.request)).filter(
+            action_field=self.object
+        )
         context["measures"] = measures.order_by("position", "title")
         return context
 
@@ -208,7 +226,7 @@ class MeasureDetailView(PublishedDetailView):
         pagecache.depend(COMMENTS)
 
     def get_queryset(self) -> QuerySet:
-        user = self.request.user
+        user = preview_user(self.request)
         updates = MeasureUpdate.objects.all()
         if not can_preview(user, Measure):
             updates = updates.due()
@@ -237,7 +255,9 @@ class ProjectDetailView(PublishedDetailView):
     model = Project
 
     def get_queryset(self) -> QuerySet:
-        measures = Measure.objects.visible_to(self.request.user).select_related("action_field")
+        measures = Measure.objects.visible_to(preview_user(self.request)).select_related(
+            "action_field"
+        )
         return (
             super()
             .get_queryset()
@@ -298,7 +318,7 @@ class NetworkDetailView(PublishedDetailView):
 @require_GET
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """One Dialogangebot as an iCalendar file, to add it to one's own calendar."""
-    event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
+    event = get_object_or_404(Event.objects.visible_to(preview_user(request)), slug=slug)
     response = HttpResponse(
         events_to_ical([event], request=request), content_type="text/calendar; charset=utf-8"
     )

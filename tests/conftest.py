@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.management import call_command
-from django.test import Client
 from django.utils import translation
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
@@ -68,10 +67,11 @@ def superuser(db: None):
 
 @pytest.fixture
 def admin_client(superuser):
-    """A second browser, signed in as a superuser, beside the anonymous `client`."""
-    client = Client()
-    client.force_login(superuser)
-    return client
+    """A second browser, signed in as a superuser with the second factor, beside the
+    anonymous `client`."""
+    from tests.feedback.factories import signed_in
+
+    return signed_in(superuser)
 
 
 @dataclass

@@ -3,34 +3,58 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache, partial
 from typing import Any
 
 from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-# Factors that count: recovery codes alone are only a way back in, not a second factor.
-SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+from verl_digital.accounts.second_factor import (
+    enrolment_allowed,
+    has_second_factor,
+    staff_second_factor_passed,
+)
+
 # Admin views a staff member without a second factor may still reach: signing out.
 _ALWAYS_ALLOWED = {"logout"}
+# allauth's pages that add a factor (recovery codes too: each is a way in).
+_ENROLMENT_VIEWS = {"mfa_activate_totp", "mfa_add_webauthn", "mfa_generate_recovery_codes"}
+
+
+def _present_factor(request: HttpRequest) -> HttpResponseRedirect:
+    """To allauth's page that asks for the account's factor, then back here: the code page
+    for an authenticator app, the security key page for an account with passkeys only."""
+    types = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
+    keys_only = Authenticator.Type.TOTP not in types
+    page = reverse("mfa_reauthenticate_webauthn" if keys_only else "mfa_reauthenticate")
+    return HttpResponseRedirect(f"{page}?{urlencode({'next': request.get_full_path()})}")
 
 
 class StaffMFARequiredMiddleware:
-    """With STAFF_REQUIRE_MFA, no admin page opens for staff without a second factor.
+    """With STAFF_REQUIRE_MFA, staff use the admin only in a session that presented their
+    second factor, and a staff account enrols its first factor only through an enrolment link
+    (`verl_digital.accounts.second_factor`).
 
-    They are sent to the page that sets up an authenticator app or a passkey. The admin's own login is allauth's (see verl_digital.urls), so a staff member
-    who has a second factor must also present it to sign in.
+    Staff without a factor are sent to the page that sets up an authenticator app or a
+    passkey; staff with one, to the page that asks for it. The admin's own login is allauth's
+    (see verl_digital.urls), so a staff member who has a second factor presents it at sign-in.
+    Every request carries `request.second_factor_passed()`, the same rule for the apps:
+    strategy previews drafts only when it holds.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Asked lazily (it reads the session) and at most once per request.
+        request.second_factor_passed = cache(partial(staff_second_factor_passed, request))
         return self.get_response(request)
 
     def process_view(
@@ -39,13 +63,30 @@ class StaffMFARequiredMiddleware:
         if not settings.STAFF_REQUIRE_MFA:
             return None
         match = request.resolver_match
-        if match is None or "admin" not in match.namespaces or match.url_name in _ALWAYS_ALLOWED:
+        if match is None:
             return None
+        if match.url_name in _ENROLMENT_VIEWS:
+            return self.enrolment_gate(request)
+        if "admin" in match.namespaces and match.url_name not in _ALWAYS_ALLOWED:
+            return self.admin_gate(request)
+        return None
+
+    def enrolment_gate(self, request: HttpRequest) -> HttpResponse | None:
+        user = request.user
+        if not (user.is_authenticated and user.is_staff) or enrolment_allowed(request):
+            return None  # citizens enrol as allauth lets them; allauth signs in the anonymous
+        if has_second_factor(user):
+            return _present_factor(request)
+        return redirect("accounts:enrolment_request")
+
+    def admin_gate(self, request: HttpRequest) -> HttpResponse | None:
         user = request.user
         if not (user.is_authenticated and user.is_staff):
             return None  # the admin sends them to the login page itself
-        if is_mfa_enabled(user, types=SECOND_FACTORS):
+        if request.second_factor_passed():
             return None
+        if has_second_factor(user):
+            return _present_factor(request)
         messages.warning(
             request,
             _(

@@ -52,6 +52,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("strategy.urls")),
     path("", include("feedback.urls")),
+    path("konto/2fa/freischalten/", include("verl_digital.accounts.urls")),
     path("konto/", include("allauth.urls")),
     prefix_default_language=False,
 )

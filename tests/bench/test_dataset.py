@@ -49,7 +49,7 @@ def test_the_bench_moderator_reaches_the_queue_and_the_inbox(client, verl_conten
     call_command("setup_roles", verbosity=0)
     moderator = dataset.moderator_ensure()
     assert dataset.moderator_ensure() == moderator  # idempotent
-    client.force_login(moderator)
+    client.cookies[settings.SESSION_COOKIE_NAME] = dataset.moderator_session(moderator)
 
     for url in ("/admin/feedback/comment/?status__exact=pending", "/admin/feedback/conversation/"):
         response = client.get(url.replace("/admin/", f"/{settings.ADMIN_PATH}"))

@@ -10,12 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 from playwright.sync_api import Page
 
 from strategy.models import Page as ContentPage
 from tests.browser.conftest import axe_violations, describe
-from tests.feedback.factories import ApprovedCommentFactory, UserFactory
+from tests.feedback.factories import ApprovedCommentFactory, UserFactory, signed_in
 from tests.pages import TRANSPARENCY, form_pages, reading_pages, transparency_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -112,8 +111,7 @@ def test_transparency_page(site, page):
 
 def test_the_account_pages_of_a_signed_in_citizen(site, new_page):
     user = UserFactory(username="karla")
-    client = Client()
-    client.force_login(user)
+    client = signed_in(user)
     page = new_page(bypass_csp=True)
     host = urlsplit(site.url).hostname
     session = client.cookies[settings.SESSION_COOKIE_NAME].value

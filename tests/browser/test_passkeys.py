@@ -4,6 +4,8 @@ Chromium's virtual authenticator (DevTools protocol) plays the security key; all
 scripts must run from our own origin without any inline script.
 """
 
+from urllib.parse import urlsplit
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -11,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_comments import in_thread
 from tests.feedback.factories import PASSWORD, UserFactory
+from verl_digital.accounts.services import enrolment_link_issue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,6 +53,15 @@ def test_staff_add_a_passkey_and_sign_in_with_it_alone(staff, live_server, new_p
     # Without a second factor the admin sends staff to set one up.
     expect(page.locator("main")).to_contain_text("Zwei-Faktor-Authentifizierung ein")
 
+    # The first factor of a staff account needs an enrolment link (here one an administrator
+    # issued; the mailed kind: tests/security/test_staff_second_factor.py).
+    page.goto(f"{live_server.url}/konto/2fa/webauthn/add/")
+    expect(page.locator("h1")).to_have_text("Zweiten Faktor freischalten")
+    link = in_thread(lambda: enrolment_link_issue(user=staff))
+    page.goto(live_server.url + urlsplit(link).path)
+    with page.expect_navigation(url="**/konto/2fa/", wait_until="load"):
+        page.get_by_role("button", name="Einrichtung freischalten").click()
+
     page.goto(f"{live_server.url}/konto/2fa/webauthn/add/")
     page.locator("#id_password").fill(PASSWORD)  # adding a key asks for the password again
     with page.expect_navigation(url="**/konto/2fa/webauthn/add/", wait_until="load"):
@@ -63,7 +75,10 @@ def test_staff_add_a_passkey_and_sign_in_with_it_alone(staff, live_server, new_p
     )
     types = in_thread(lambda: set(Authenticator.objects.values_list("type", flat=True)))
     assert Authenticator.Type.WEBAUTHN in types
+    # This session has not presented the new key: the admin asks for it first.
     page.goto(f"{live_server.url}/admin/")
+    with page.expect_navigation(url="**/admin/", wait_until="load", timeout=30_000):
+        page.locator("#mfa_webauthn_reauthenticate").click()
     expect(page.locator("#site-name")).to_contain_text("Verwaltung")
 
     # Signed out, the passkey alone signs in: no password typed.

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from feedback.comments import services
 from feedback.models import Comment, Conversation, Topic
 from strategy.models import Page
-from tests.feedback.factories import solved_captcha
+from tests.feedback.factories import signed_in, solved_captcha
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,8 +84,7 @@ def hostile_site(live_server, superuser):
         services.comment_approve(comment=comment, moderator=superuser)
     services.comment_answer(comment=comments[0], staff=superuser, text=PAYLOADS[1])
     services.comment_report(comment=comments[1], reason="other", note=PAYLOADS[0])
-    staff = Client()
-    staff.force_login(superuser)
+    staff = signed_in(superuser)
     return live_server, staff.cookies["sessionid"].value, comments
 
 

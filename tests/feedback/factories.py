@@ -1,12 +1,14 @@
 import time
 
 import factory
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from captcha.models import CaptchaStore
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from feedback.models import (
@@ -146,8 +148,22 @@ class AnswerTemplateFactory(factory.django.DjangoModelFactory):
         model = AnswerTemplate
 
 
-def signed_in(user) -> Client:
-    """A test client signed in as `user`."""
-    client = Client()
+def sign_in(client: Client, user) -> Client:
+    """Sign `client` in as `user` the way allauth does: with the second factor presented
+    when the account has one (the admin and previews ask for it in the session)."""
     client.force_login(user)
+    factor = Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).first()
+    if factor is not None:
+        session = client.session
+        request = RequestFactory().get("/")
+        request.session, request.user = session, user
+        record_authentication(request, user, "mfa", id=factor.pk, type=factor.type)
+        session.save()
     return client
+
+
+def signed_in(user) -> Client:
+    """A test client signed in as `user` (with the second factor, if the account has one)."""
+    return sign_in(Client(), user)

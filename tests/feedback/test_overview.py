@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from tests.feedback.factories import (
     CommentFactory,
     ConversationFactory,
     UserFactory,
+    signed_in,
     staff_ready,
 )
 
@@ -86,8 +86,7 @@ def test_staff_see_only_the_kinds_they_may_see(feedback):
     inbox_only = UserFactory(is_staff=True)
     staff_ready(inbox_only)
     inbox_only.user_permissions.add(Permission.objects.get(codename="view_conversation"))
-    client = Client()
-    client.force_login(inbox_only)
+    client = signed_in(inbox_only)
     html = client.get(URL).content.decode()
     assert len(rows(html)) == 2
     assert "Mehr WLAN" not in html

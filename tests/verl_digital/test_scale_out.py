@@ -29,6 +29,7 @@ from django.urls import reverse
 
 from feedback.models import Comment, CommentStatus
 from strategy.models import Page
+from tests.feedback.factories import sign_in
 from tests.feedback.test_commands_inbox import _database_url
 from tests.servers import free_port, wait_for_port
 
@@ -146,8 +147,7 @@ def test_a_comment_approved_through_one_instance_shows_on_both_at_once(instances
     assert comment.status == CommentStatus.PENDING
 
     moderator = Browser()
-    signed_in = Client()
-    signed_in.force_login(superuser)
+    signed_in = sign_in(Client(), superuser)
     moderator.cookies["sessionid"] = signed_in.cookies["sessionid"].value
     queue = f"{two}{reverse('admin:feedback_comment_changelist')}"
     status, _html = moderator.request(

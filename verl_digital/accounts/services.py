@@ -1,25 +1,44 @@
-"""Writes on staff accounts: the first administrator, and second-factor secrets kept
-encrypted under the current SECRET_KEY (`secretbox`)."""
+"""Writes on staff accounts: the first administrator, second-factor secrets kept encrypted
+under the current SECRET_KEY (`secretbox`), and the links that unlock enrolling a staff
+account's first second factor (`second_factor`)."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
 
-from feedback.subscriptions.services import normalize_email
+from feedback.outbox import absolute_url, rendered_email_queue
+from feedback.subscriptions.services import confirmation_mail_limit_exceeded, normalize_email
+from strategy.base import validated_save
 from verl_digital.accounts.roles import MODERATION
+from verl_digital.accounts.second_factor import (
+    ENROLMENT_LINK_MAX_AGE,
+    EnrolmentLink,
+    enrolment_address,
+    enrolment_link_used,
+    enrolment_token,
+    has_second_factor,
+)
 from verl_digital.accounts.secretbox import (
     authenticator_secrets_map,
     is_current,
     secret_decrypt,
     secret_encrypt,
 )
+from verl_digital.models import UsedEnrolmentLink
 
 
 @transaction.atomic
@@ -107,3 +126,52 @@ def superuser_create(
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     user.groups.add(moderation)
     return user, True
+
+
+@transaction.atomic
+def enrolment_link_mail(*, user: Any, session_key: str) -> bool:
+    """Mail `user` a link that unlocks enrolling their first second factor in the session
+    `session_key` (`second_factor`); False when nothing was sent: no primary verified
+    address, or the mailbox's budget of unrequested mail is spent."""
+    email = enrolment_address(user)
+    if email is None or confirmation_mail_limit_exceeded(email):
+        return False
+    token = enrolment_token(user=user, session_key=session_key)
+    context = {
+        "link": absolute_url(reverse("accounts:enrolment_link", kwargs={"token": token})),
+        "minutes": ENROLMENT_LINK_MAX_AGE // 60,
+    }
+    with override(settings.LANGUAGE_CODE):
+        subject = render_to_string("accounts/email/enrolment_link_subject.txt", context)
+        body = render_to_string("accounts/email/enrolment_link_body.txt", context)
+    rendered_email_queue(subject=" ".join(subject.split()), body=body, to=[email])
+    return True
+
+
+def enrolment_link_issue(*, user: Any) -> str:
+    """A link an administrator hands to a staff member without a second factor (for staff
+    whose mail is not set up); it works once, within ENROLMENT_LINK_MAX_AGE, in a session
+    signed in as `user`. ValueError when `user` needs no such link."""
+    if not user.is_staff:
+        raise ValueError("not a staff account: citizens enrol a second factor themselves")
+    if has_second_factor(user):
+        raise ValueError("the account has a second factor already")
+    token = enrolment_token(user=user, session_key=None)
+    return absolute_url(reverse("accounts:enrolment_link", kwargs={"token": token}))
+
+
+@transaction.atomic
+def enrolment_link_use(*, link: EnrolmentLink) -> bool:
+    """Spend `link`; False when it was used before. Entries older than a link's lifetime are
+    removed: their links have expired anyway."""
+    now = timezone.now()
+    old = now - timedelta(seconds=ENROLMENT_LINK_MAX_AGE)
+    UsedEnrolmentLink.objects.filter(used_at__lt=old).delete()
+    if enrolment_link_used(link):
+        return False
+    try:
+        with transaction.atomic():
+            validated_save(UsedEnrolmentLink(nonce=link.nonce, used_at=now))
+    except (IntegrityError, ValidationError):
+        return False  # used at the same moment in another request
+    return True

@@ -225,8 +225,9 @@ MFA_FORMS = {
         "add_webauthn": "AddWebAuthnForm",
     }.items()
 }
-# Every staff account must have a TOTP app or a passkey before any admin page opens
-# (verl_digital.middleware.StaffMFARequiredMiddleware). On by default when DEBUG is off.
+# Staff use the admin and preview drafts only in a session that presented a TOTP app or a
+# passkey; their first one is enrolled through an enrolment link
+# (verl_digital.accounts.second_factor). On by default when DEBUG is off.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from feedback.models import CommentStatus, MeasureLink
@@ -15,6 +14,7 @@ from tests.feedback.factories import (
     CommentFactory,
     ConfirmedAddressFactory,
     ConversationFactory,
+    signed_in,
 )
 from tests.strategy.factories import ActionFieldFactory, MeasureFactory
 from tests.strategy.test_admin import form_data as strategy_form_data
@@ -161,8 +161,7 @@ def test_conversations_are_linked_in_bulk_and_on_their_page(admin_client, superu
 def test_editors_see_links_but_cannot_add_any(editor, measure):
     comment = ApprovedCommentFactory()
     MeasureLink.objects.create(measure=measure, comment=comment)
-    client = Client()
-    client.force_login(editor)
+    client = signed_in(editor)
     html = client.get(comment_url(comment)).content.decode()
     assert "Einführung der E-Akte" in html
     assert 'name="measure_links-0-DELETE"' not in html

@@ -1,11 +1,10 @@
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from feedback.models import Conversation
-from tests.feedback.factories import UserFactory, staff_ready
+from tests.feedback.factories import UserFactory, signed_in, staff_ready
 from tests.feedback.privacy.data import ANNA, BERT
 
 pytestmark = pytest.mark.django_db
@@ -13,8 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(staff):
-    client = Client()
-    client.force_login(staff)
+    client = signed_in(staff)
     return client
 
 
@@ -56,8 +54,7 @@ def test_a_bad_address_is_a_german_400(staff_client):
 def test_staff_without_the_permission_see_neither_the_log_nor_the_page(anna):
     moderator = UserFactory(is_staff=True)
     staff_ready(moderator)
-    client = Client()
-    client.force_login(moderator)
+    client = signed_in(moderator)
     assert client.get(reverse("admin:feedback_privacyrequest_request")).status_code == 403
     assert client.get(reverse("admin:feedback_privacyrequest_changelist")).status_code == 403
     response = client.post(

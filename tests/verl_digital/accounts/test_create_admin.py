@@ -1,6 +1,7 @@
 """`manage.py create_admin` (`make admin`): the first administrator, from the command to the
 admin index, the way the person really goes."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -63,6 +64,18 @@ def test_the_first_admin_signs_in_sets_up_a_second_factor_and_opens_the_admin(
     assert response["Location"] == ADMIN  # verified: no confirmation mail in between
     assert client.get(ADMIN)["Location"] == reverse("mfa_index")
 
+    # The first factor needs the enrolment link mailed to the verified address.
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"] == reverse("accounts:enrolment_request")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"])
+    run_tasks()
+    [enrolment_mail] = mail.outbox
+    assert enrolment_mail.to == ["cdo@verl.example"]
+    link = re.search(r"https?://[^/\s]+(/\S+/)", enrolment_mail.body).group(1)
+    assert client.post(link)["Location"] == reverse("mfa_index")
+    mail.outbox.clear()
+
     response = client.get(reverse("mfa_activate_totp"))
     client.post(response["Location"], {"password": PASSWORD})  # asked again before enrolling
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
@@ -77,6 +90,10 @@ def test_the_first_admin_signs_in_sets_up_a_second_factor_and_opens_the_admin(
         Authenticator.Type.RECOVERY_CODES,
     }
 
+    # The session that set the factor up presents it once, then the admin opens.
+    response = client.get(ADMIN)
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    client.post(response["Location"], {"code": totp_code(secret)})
     assert client.get(ADMIN).status_code == 200
 
     # In Moderation, the administrator gets the moderators' digest of new comments.

@@ -16,6 +16,7 @@ from tests.feedback.factories import (
     ConversationFactory,
     MessageFactory,
     UserFactory,
+    signed_in,
 )
 from tests.strategy.factories import MeasureFactory
 from tests.strategy.test_admin import form_data
@@ -25,8 +26,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles", "verl_cont
 
 
 def staff_client(group: str) -> Client:
-    client = Client()
-    client.force_login(UserFactory(groups=[group]))
+    client = signed_in(UserFactory(groups=[group]))
     return client
 
 

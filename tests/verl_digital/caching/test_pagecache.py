@@ -17,7 +17,7 @@ from feedback.measure_links import services as measure_links
 from feedback.models import Comment
 from feedback.privacy import erasure
 from strategy.models import Page, PublicationStatus
-from tests.feedback.factories import ApprovedCommentFactory, CommentFactory
+from tests.feedback.factories import ApprovedCommentFactory, CommentFactory, signed_in
 from tests.feedback.test_views import comments_section, form_url, guest_data
 from tests.strategy.factories import NewsPostFactory
 from verl_digital.caching import pagecache
@@ -132,8 +132,7 @@ def test_a_wrong_answer_to_a_cached_pages_question_is_refused(client, cdo_page):
 
 
 def test_signed_in_users_get_their_own_rendering_never_stored(cdo_page, superuser):
-    member = Client()
-    member.force_login(superuser)
+    member = signed_in(superuser)
     html = member.get("/").content.decode()
     assert "Mein Konto" in html
     assert 'name="captcha_0"' not in html
