@@ -24,7 +24,6 @@ from typing import Any
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from captcha.models import CaptchaStore
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -32,7 +31,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.utils import timezone
 
-from feedback.captcha import arithmetic_challenge
+from feedback.captcha import challenge_new
 from feedback.models import Comment, Conversation, Message, ReferenceCounter, Topic
 from strategy.models import ContentItem, Page
 
@@ -356,21 +355,13 @@ def conversations_load(*, count: int) -> int:
 
 
 def challenges_write(path: Path, *, count: int) -> None:
-    """Store `count` captcha questions and write "key answer" lines for bench/post.lua."""
-    expiration = timezone.now() + timedelta(hours=1)
-    stores = []
-    for _number in range(count):
-        challenge, response = arithmetic_challenge()
-        stores.append(
-            CaptchaStore(
-                hashkey=secrets.token_hex(20),
-                challenge=challenge,
-                response=response,
-                expiration=expiration,
-            )
-        )
-    CaptchaStore.objects.bulk_create(stores, batch_size=5_000)
-    path.write_text("".join(f"{store.hashkey} {store.response}\n" for store in stores))
+    """Write `count` captcha keys with their answers, "key answer" lines for bench/post.lua.
+
+    Nothing is stored: the keys are signed with this process's SECRET_KEY, which the
+    benchmark's gunicorn shares, and are valid for CAPTCHA_TIMEOUT.
+    """
+    challenges = [challenge_new() for _number in range(count)]
+    path.write_text("".join(f"{challenge.key} {challenge.answer}\n" for challenge in challenges))
 
 
 def moderator_ensure() -> Any:

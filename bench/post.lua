@@ -1,7 +1,7 @@
 -- wrk script: POST a new comment per request, as a guest with a browser's CSRF token and
 -- cookie, answering a captcha question of its own.
 -- Usage: wrk -s bench/post.lua URL -- <csrf token> <csrftoken cookie> <challenges file>
--- The challenges file has one "key answer" line per stored question (bench/run.py writes
+-- The challenges file has one "key answer" line per question (bench/run.py writes
 -- it); each question can be answered once, so the threads split the lines between them.
 -- Each text is different: the site refuses the same text from one client twice.
 

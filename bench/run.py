@@ -13,8 +13,8 @@ table and writes it to bench/RESULTS.md (one section per dataset).
 
 The settings module `verl_digital.settings.bench` switches the per-client rate limits off
 (RATE_LIMITS_ENABLED): the load generator is one client. The captcha stays on: every page
-view of a guest gets a question of its own, and the comment POSTs answer questions stored
-for them before each run (bench/post.lua reads their keys and answers from a file).
+view of a guest gets a question of its own, and the comment POSTs answer questions made for
+them before each run (bench/post.lua reads their keys and answers from a file).
 """
 
 from __future__ import annotations

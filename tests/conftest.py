@@ -13,7 +13,6 @@ from django.utils import translation
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from feedback.captcha import challenge_stock
 from tests.servers import free_port, redis_server
 
 
@@ -33,15 +32,12 @@ def _german() -> Iterator[None]:
 def _empty_cache() -> Iterator[None]:
     """Each test starts with empty caches: cached pages must not outlive the test's data;
     rate limits (ours and allauth's), duplicate checks, used TOTP codes and digest markers
-    live there too. The captcha challenges a process keeps in stock belong to the test's
-    data as well."""
+    live there too."""
     for alias in settings.CACHES:
         caches[alias].clear()
-    challenge_stock.clear()
     yield
     for alias in settings.CACHES:
         caches[alias].clear()
-    challenge_stock.clear()
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@
 
 A page is counted twice: rendered afresh (empty cache), and served from the page cache to
 the next anonymous visitor, which reads nothing from the database. The text captcha's
-question on pages with a comment form comes from the process's stock of stored questions
-(`feedback.captcha.ChallengeStock`), filled by one INSERT for many views; the first view
-here fills it, so the counted views do not.
+question on pages with a comment form is carried by its signed key (`feedback.captcha`), so
+it costs no query either.
 """
 
 import pytest
@@ -89,7 +88,7 @@ def grow(content, *, times: int) -> None:
 
 
 def fresh_and_cached(client, url, budget, django_assert_num_queries) -> None:
-    client.get(url)  # once, so that per-process look-ups and the captcha stock are warm
+    client.get(url)  # once, so that per-process look-ups are warm
     cache.clear()
     with django_assert_num_queries(budget):
         assert client.get(url).status_code == 200

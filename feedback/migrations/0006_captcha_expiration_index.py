@@ -4,9 +4,9 @@ from django.db import migrations
 class Migration(migrations.Migration):
     """An index on django-simple-captcha's expiry column.
 
-    Expired questions are deleted whenever a process stores a new batch
-    (`feedback.captcha.ChallengeStock`); without this index each of those deletes scans the
-    whole table, which a wave of spam bots can make large.
+    Expired rows are deleted as new ones are written (when written, by the stock of
+    questions that `feedback.captcha` kept then; now by the check of an answer); without this
+    index each of those deletes scans the whole table, which a wave of spam bots can make large.
     """
 
     dependencies = [

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from bench import dataset
+from feedback.captcha import challenge_read
 from feedback.models import Comment, CommentStatus, Conversation, Message
 from strategy.models import Page
 
@@ -34,14 +35,15 @@ def test_conversations_load_threads_messages_into_each_conversation(verl_content
     assert not Conversation.objects.filter(messages=None).exists()
 
 
-def test_challenges_written_for_the_post_run_are_stored_with_their_answers(tmp_path):
+def test_challenges_written_for_the_post_run_are_valid_keys_with_their_answers(tmp_path):
     path = tmp_path / "challenges.txt"
     dataset.challenges_write(path, count=30)
 
     lines = [line.split() for line in path.read_text().splitlines()]
-    assert len(lines) == 30 == CaptchaStore.objects.count()
+    assert len(lines) == 30 == len({key for key, _answer in lines})
     for key, answer in lines:
-        assert CaptchaStore.objects.get(hashkey=key).response == answer
+        assert challenge_read(key).answer == answer
+    assert not CaptchaStore.objects.exists()
 
 
 def test_the_bench_moderator_reaches_the_queue_and_the_inbox(client, verl_content, settings):

@@ -5,12 +5,12 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
-from captcha.models import CaptchaStore
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from feedback.captcha import challenge_new
 from feedback.models import (
     AnswerTemplate,
     Channel,
@@ -51,9 +51,9 @@ def staff_ready(user) -> None:
 
 
 def solved_captcha() -> dict[str, str]:
-    """A real captcha, solved the way a person would: by reading its answer."""
-    key = CaptchaStore.generate_key()
-    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
+    """A real captcha's key, answered right."""
+    challenge = challenge_new()
+    return {"captcha_0": challenge.key, "captcha_1": challenge.answer}
 
 
 class UserFactory(factory.django.DjangoModelFactory):

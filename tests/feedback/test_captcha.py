@@ -1,21 +1,14 @@
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime
 
 import pytest
 from captcha.models import CaptchaStore
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from feedback.captcha import (
-    NUMBER_WORDS,
-    ChallengeStock,
-    arithmetic_challenge,
-    normalize_answer,
-)
+from feedback import captcha
+from feedback.captcha import NUMBER_WORDS, challenge_new, challenge_read, normalize_answer
 from feedback.forms import SpamProtectionMixin
 
 
@@ -35,12 +28,30 @@ def solve(challenge: str) -> int:
     return WORDS[first] - WORDS[second]
 
 
-def test_challenges_are_sums_in_german_words_with_their_result():
-    for _ in range(200):
-        challenge, response = arithmetic_challenge()
-        assert re.fullmatch(r"[a-zäöüß]+ (plus|minus) [a-zäöüß]+", challenge), challenge
-        assert len(challenge) <= 32  # django-simple-captcha's column
-        assert int(response) == solve(challenge) >= 0
+def submit(key: str, answer: str | int) -> ProbeForm:
+    form = ProbeForm(data={"text": "x", "captcha_0": key, "captcha_1": str(answer)})
+    form.is_valid()
+    return form
+
+
+def test_questions_are_sums_in_german_words_whose_result_the_key_carries():
+    seen = set()
+    for _ in range(400):
+        challenge = challenge_new()
+        question = challenge.question()
+        assert re.fullmatch(r"[a-zäöüß]+ (plus|minus) [a-zäöüß]+", question), question
+        assert int(challenge.answer) == solve(question) >= 0
+        assert challenge_read(challenge.key) == challenge
+        seen.add(challenge.numbers)
+    assert len(seen) > 100  # of the 200 possible questions
+
+
+def test_a_key_is_short_ascii_and_its_nonce_fits_the_captcha_table():
+    challenge = challenge_new()
+    assert re.fullmatch(r"\w{60,70}", challenge.key, re.ASCII)
+    assert len(challenge.nonce) <= CaptchaStore._meta.get_field("hashkey").max_length
+    timeout = 30 * 60
+    assert time.time() + timeout - 2 < challenge.expires <= time.time() + timeout
 
 
 @pytest.mark.parametrize(
@@ -59,7 +70,7 @@ def test_a_guest_passes_by_answering_the_question_in_the_page(as_word):
     question = re.search(r"Wie viel ist ([a-zäöüß]+ (?:plus|minus) [a-zäöüß]+)\?", html).group(1)
     result = solve(question)
     answer = str(NUMBER_WORDS[result]) if as_word else str(result)
-    form = ProbeForm(data={"text": "x", "captcha_0": key, "captcha_1": answer})
+    form = submit(key, answer)
     assert form.is_valid(), form.errors
 
 
@@ -74,111 +85,111 @@ def test_the_question_is_text_tied_to_the_answer_box_and_there_is_no_image():
 
 
 @pytest.mark.django_db
-def test_a_wrong_answer_uses_up_the_question():
-    key = CaptchaStore.generate_key()
-    right = CaptchaStore.objects.get(hashkey=key).response
-    wrong = str(int(right) + 1)
-    assert not ProbeForm(data={"text": "x", "captcha_0": key, "captcha_1": wrong}).is_valid()
-    # One attempt per question: guessing through the results does not work.
-    assert not ProbeForm(data={"text": "x", "captcha_0": key, "captcha_1": right}).is_valid()
-
-
-# --- Challenges stored ahead for pages served from the cache ----------------------------
-
-
-@pytest.mark.django_db
-def test_the_stock_stores_many_challenges_in_one_insert_and_hands_each_out_once(
-    django_assert_num_queries,
-):
-    stock = ChallengeStock(size=5, max_size=5)
-    with CaptureQueriesContext(connection) as captured:
-        taken = [stock.take()]
-    statements = [query["sql"].split()[0] for query in captured.captured_queries]
-    assert [s for s in statements if s in ("INSERT", "DELETE", "SELECT")] == ["DELETE", "INSERT"]
+def test_showing_a_form_with_a_question_writes_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
-        taken += [stock.take() for _ in range(4)]
-    taken.append(stock.take())  # the sixth needs a new batch
-
-    assert len({item.hashkey for item in taken}) == 6
-    assert CaptchaStore.objects.count() == 10
-    for item in taken:
-        store = CaptchaStore.objects.get(hashkey=item.hashkey)
-        first, operator, second = item.numbers
-        assert store.response == str(
-            solve(f"{NUMBER_WORDS[first]} {operator} {NUMBER_WORDS[second]}")
-        )
-        assert store.expiration > timezone.now() + timedelta(minutes=29)
+        for _ in range(20):
+            ProbeForm(user=AnonymousUser()).as_div()
+    assert not CaptchaStore.objects.exists()
 
 
-@pytest.mark.django_db
-def test_the_stock_hands_out_no_challenge_older_than_its_maximum_age():
-    stock = ChallengeStock(size=3, max_age=0.0)
-    first, second = stock.take(), stock.take()
-    assert first.hashkey != second.hashkey
-    assert CaptchaStore.objects.count() == 6  # the first batch's rest was not handed out
-
-
-@pytest.mark.django_db
-def test_the_stock_grows_while_its_batches_are_used_up_and_shrinks_when_they_are_not(
-    monkeypatch,
-):
-    stock = ChallengeStock(size=2, max_size=8, max_age=60.0)
-    sizes, stored = [], 0
-    for _ in range(2 + 4 + 8 + 7):  # one of the last batch is left
-        stock.take()
-        if (count := CaptchaStore.objects.count()) > stored:
-            sizes.append(count - stored)
-            stored = count
-    assert sizes == [2, 4, 8, 8]
-    assert CaptchaStore.objects.count() == 22
-
-    later = time.monotonic() + 61  # the last one grew too old unused
-    monkeypatch.setattr(time, "monotonic", lambda: later)
-    stock.take()
-    assert CaptchaStore.objects.count() == 22 + 4
-
-
-@pytest.mark.django_db
-def test_storing_a_batch_deletes_expired_challenges():
-    expired = CaptchaStore.objects.create(
-        challenge="eins plus eins", response="2", expiration=timezone.now() - timedelta(minutes=1)
-    )
-    ChallengeStock(size=2).take()
-    assert not CaptchaStore.objects.filter(pk=expired.pk).exists()
-    assert CaptchaStore.objects.count() == 2
-
-
-@pytest.mark.django_db
-def test_a_stocked_challenge_is_answered_like_any_other():
-    item = ChallengeStock(size=1).take()
-    answer = CaptchaStore.objects.get(hashkey=item.hashkey).response
-    form = ProbeForm(data={"text": "x", "captcha_0": item.hashkey, "captcha_1": answer})
-    assert form.is_valid(), form.errors
+# --- Checking an answer -------------------------------------------------------------------
 
 
 @pytest.mark.django_db
 def test_a_question_is_used_up_by_its_first_answer_right_or_wrong():
-    right, wrong = ChallengeStock(size=2).take(), ChallengeStock(size=2).take()
-    answers = {
-        item.hashkey: CaptchaStore.objects.get(hashkey=item.hashkey).response
-        for item in (right, wrong)
+    right, wrong = challenge_new(), challenge_new()
+    assert submit(right.key, right.answer).is_valid()
+    assert not submit(right.key, right.answer).is_valid()  # replayed
+    assert not submit(wrong.key, int(wrong.answer) + 1).is_valid()
+    assert not submit(wrong.key, wrong.answer).is_valid()  # no second guess
+    assert set(CaptchaStore.objects.values_list("hashkey", flat=True)) == {
+        right.nonce,
+        wrong.nonce,
     }
-
-    def form(key: str, answer: str) -> ProbeForm:
-        return ProbeForm(data={"text": "x", "captcha_0": key, "captcha_1": answer})
-
-    assert form(right.hashkey, answers[right.hashkey]).is_valid()
-    assert not form(right.hashkey, answers[right.hashkey]).is_valid()  # replayed
-    assert not form(wrong.hashkey, "99").is_valid()
-    assert not form(wrong.hashkey, answers[wrong.hashkey]).is_valid()  # no second guess
-    assert not CaptchaStore.objects.filter(hashkey__in=answers).exists()
 
 
 @pytest.mark.django_db
-def test_an_expired_question_is_refused():
-    item = ChallengeStock(size=1).take()
-    store = CaptchaStore.objects.get(hashkey=item.hashkey)
-    CaptchaStore.objects.filter(pk=store.pk).update(expiration=timezone.now())
-    form = ProbeForm(data={"text": "x", "captcha_0": item.hashkey, "captcha_1": store.response})
+def test_an_answered_key_is_kept_until_it_expires():
+    challenge = challenge_new()
+    assert submit(challenge.key, challenge.answer).is_valid()
+    row = CaptchaStore.objects.get()
+    assert row.hashkey == challenge.nonce
+    assert row.response == challenge.answer
+    assert row.expiration == datetime.fromtimestamp(challenge.expires, UTC)
+
+
+def tampered(key: str) -> list[str]:
+    """The key with one character changed in each part, and with parts swapped."""
+    nonce, expires, mac = key.split("_")
+
+    def flip(text: str) -> str:
+        return ("1" if text[0] == "0" else "0") + text[1:]
+
+    return [
+        f"{flip(nonce)}_{expires}_{mac}",
+        f"{nonce}_{int(expires) + 3600}_{mac}",
+        f"{nonce}_{expires}_{flip(mac)}",
+        f"{nonce}_{expires}",
+        f"{nonce}_0{expires}_{mac}",
+        key + "_",
+        key.upper(),
+        "",
+        "abc",
+        nonce,
+        "x" * 100_000,
+        key.replace("0", "\u0660"),  # an Arabic-Indic zero
+    ]
+
+
+@pytest.mark.django_db
+def test_a_tampered_or_made_up_key_is_refused_and_stores_nothing():
+    challenge = challenge_new()
+    for key in tampered(challenge.key):
+        assert challenge_read(key) is None, key
+        assert not submit(key, challenge.answer).is_valid(), key
+    assert not CaptchaStore.objects.exists()
+    assert submit(challenge.key, challenge.answer).is_valid()  # the genuine one is untouched
+
+
+@pytest.mark.django_db
+def test_a_key_made_under_another_secret_is_refused_unless_it_is_a_fallback(settings):
+    settings.SECRET_KEY = "another-" * 8
+    old, older = challenge_new(), challenge_new()
+    settings.SECRET_KEY = "test-only-" * 8
+    assert not submit(old.key, old.answer).is_valid()
+    settings.SECRET_KEY_FALLBACKS = ["another-" * 8]
+    assert challenge_read(older.key) == older
+    assert submit(older.key, older.answer).is_valid()
+
+
+@pytest.mark.django_db
+def test_an_expired_question_is_refused_and_stores_nothing(monkeypatch):
+    challenge = challenge_new()
+    monkeypatch.setattr(time, "time", lambda: challenge.expires)
+    form = submit(challenge.key, challenge.answer)
     assert not form.is_valid()
     assert "captcha" in form.errors
+    assert not CaptchaStore.objects.exists()
+
+
+@pytest.mark.django_db
+def test_checking_an_answer_deletes_rows_expired_longer_than_the_grace(monkeypatch):
+    challenges = [challenge_new() for _ in range(3)]
+    for challenge in challenges:
+        assert submit(challenge.key, challenge.answer).is_valid()
+    expired = challenges[0].expires
+    # Later, with a new question: the old rows are expired, but within the grace.
+    monkeypatch.setattr(time, "time", lambda: expired + captcha.SWEEP_GRACE - 1)
+    later = challenge_new()
+    assert submit(later.key, later.answer).is_valid()
+    assert CaptchaStore.objects.count() == 4
+    # Past the grace, the next check deletes them.
+    monkeypatch.setattr(time, "time", lambda: expired + captcha.SWEEP_GRACE + 1)
+    last = challenge_new()
+    assert submit(last.key, int(last.answer) + 1).errors  # wrong, and still sweeps
+    assert set(CaptchaStore.objects.values_list("hashkey", flat=True)) == {
+        later.nonce,
+        last.nonce,
+    }
+    # A replay of a swept key stays refused: it expired before it was swept.
+    assert not submit(challenges[1].key, challenges[1].answer).is_valid()

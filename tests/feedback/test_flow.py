@@ -8,14 +8,13 @@ from email.utils import make_msgid
 from io import StringIO
 
 import pytest
-from captcha.models import CaptchaStore
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
 from feedback.models import Channel, Conversation, ConversationStatus, Direction
 from tests.feedback import mailcorpus
-from tests.feedback.factories import TopicFactory
+from tests.feedback.factories import TopicFactory, solved_captcha
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +75,6 @@ def test_form_and_email_are_answered_and_replies_thread(
     topic = TopicFactory(name="Smart City")
 
     # 1. Erika uses the contact form, Max writes an e-mail to the CDO's mailbox.
-    key = CaptchaStore.generate_key()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/kontakt/",
@@ -87,8 +85,7 @@ def test_form_and_email_are_answered_and_replies_thread(
                 "subject": "Parksensoren",
                 "text": "Wann kommen die Parksensoren?",
                 "consent": "on",
-                "captcha_0": key,
-                "captcha_1": CaptchaStore.objects.get(hashkey=key).response,
+                **solved_captcha(),
             },
         )
     assert response.status_code == 302

@@ -1,18 +1,14 @@
 import pytest
-from captcha.models import CaptchaStore
 from django import forms
 from django.contrib.auth.models import AnonymousUser, User
 
+from feedback.captcha import challenge_new
 from feedback.forms import SpamProtectionMixin
+from tests.feedback.factories import solved_captcha
 
 
 class ProbeForm(SpamProtectionMixin):
     text = forms.CharField(label="Text")
-
-
-def solved_captcha() -> dict[str, str]:
-    key = CaptchaStore.generate_key()
-    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
 
 
 @pytest.mark.django_db
@@ -28,7 +24,7 @@ def test_guests_must_solve_the_captcha():
 
 @pytest.mark.django_db
 def test_a_wrong_captcha_answer_gets_a_german_message():
-    key = CaptchaStore.generate_key()
+    key = challenge_new().key
     form = ProbeForm(data={"text": "x", "captcha_0": key, "captcha_1": "falsch"})
     assert not form.is_valid()
     assert form.errors["captcha"] == [

@@ -2,13 +2,12 @@ import re
 from html import unescape
 
 import pytest
-from captcha.models import CaptchaStore
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
 from feedback.models import Channel, Conversation
-from tests.feedback.factories import TopicFactory
+from tests.feedback.factories import TopicFactory, solved_captcha
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +17,6 @@ URL = "/kontakt/"
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
-
-
-def solved_captcha() -> dict[str, str]:
-    key = CaptchaStore.generate_key()
-    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
 
 
 @pytest.fixture

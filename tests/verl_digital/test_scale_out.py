@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 import redis
-from captcha.models import CaptchaStore
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -27,6 +26,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from feedback.captcha import challenge_read
 from feedback.models import Comment, CommentStatus
 from strategy.models import Page
 from tests.feedback.factories import sign_in
@@ -63,15 +63,15 @@ class Browser:
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
     def form_fields(self, url: str) -> dict[str, str]:
-        """The CSRF token and the page's captcha, solved by reading its stored answer."""
+        """The CSRF token and the page's captcha, answered from its key."""
         _status, html = self.request(url)
-        key = re.search(r'name="captcha_0" value="([0-9a-f]+)"', html).group(1)
+        key = re.search(r'name="captcha_0" value="([^"]+)"', html).group(1)
         return {
             "csrfmiddlewaretoken": re.search(
                 r'name="csrfmiddlewaretoken" value="([^"]+)"', html
             ).group(1),
             "captcha_0": key,
-            "captcha_1": CaptchaStore.objects.get(hashkey=key).response,
+            "captcha_1": challenge_read(key).answer,
         }
 
 

@@ -169,10 +169,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # from the environment: only the load test's settings module (settings/loadtest.py) turns it
 # off, together with RATE_LIMITS_ENABLED below.
 FORM_CAPTCHA_ENABLED = True
-# A sum asked in words as text on the page, not an image: screen readers can read it
-# (see feedback/captcha.py).
+# A sum asked in words as text on the page, not an image: screen readers can read it; the
+# key carries the question signed, so asking stores nothing (see feedback/captcha.py).
 CAPTCHA_TIMEOUT = 30  # minutes: time enough to write a considered comment
-CAPTCHA_CHALLENGE_FUNCT = "feedback.captcha.arithmetic_challenge"
 
 # --- Authentication and accounts (django-allauth under /konto/) -------------------------
 AUTHENTICATION_BACKENDS = [

@@ -11,5 +11,5 @@ from .local import DATABASES, env
 ROOT_URLCONF = "bench.urls"
 DATABASES["default"]["NAME"] = env.str("BENCH_DATABASE_NAME", default="verl_bench")
 # The load generator is one client: a per-client limit would stop it after a few comments.
-# The captcha stays on (bench/run.py stores the questions its POSTs answer).
+# The captcha stays on (bench/run.py makes the questions its POSTs answer).
 RATE_LIMITS_ENABLED = False
