@@ -21,8 +21,9 @@ django-simple-captcha's table (`CaptchaStore`, the row expiring with the key), a
 already there is a replay. The same statement deletes a few rows that expired more than
 `SWEEP_GRACE` seconds ago (the grace covers servers whose clocks differ a little; rows others
 are deleting are skipped, not waited for), so the table holds about the keys answered within
-CAPTCHA_TIMEOUT: bounded by form submissions, not by page views. Signed-in users get no
-captcha.
+CAPTCHA_TIMEOUT: bounded by form submissions, not by page views. A submission refused by the
+rate limit leaves the captcha unchecked and writes nothing
+(`feedback.forms.SpamProtectionMixin.refuse`). Signed-in users get no captcha.
 
 Pages rendered once for all anonymous visitors (`verl_digital.caching.pagecache`) carry
 placeholders for the key and the question; serving the page makes a key for the visitor
@@ -235,16 +236,22 @@ class TextChallengeInput(CaptchaTextInput):
 
 
 class TextCaptchaField(CaptchaField):
-    """django-simple-captcha's field with the text question; "sieben" counts as "7"."""
+    """django-simple-captcha's field with the text question; "sieben" counts as "7".
+
+    `checked` False (only for a form refused as a whole, see
+    `feedback.forms.SpamProtectionMixin.refuse`) leaves the answer unchecked and the key
+    unused.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", TextChallengeInput())
         super().__init__(*args, **kwargs)
+        self.checked = True
 
     def clean(self, value: list[str] | None) -> Any:
         forms.MultiValueField.clean(self, value)
         key, answer = value[0] or "", normalize_answer(value[1] or "")
-        if not self.required and not answer:
+        if not self.checked or (not self.required and not answer):
             return [key, ""]
         now = time.time()
         challenge = challenge_read(key)

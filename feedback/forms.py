@@ -87,6 +87,17 @@ class SpamProtectionMixin(forms.Form):
                 },
             )
 
+    def refuse(self, message: str) -> None:
+        """Refuse the form as a whole (the client's rate limit), showing its other errors too.
+
+        The captcha's answer is not checked: a refused submission uses no question up and
+        writes nothing (`feedback.captcha`); the form comes back with a new question anyway.
+        """
+        if "captcha" in self.fields:
+            self.fields["captcha"].checked = False
+        self.is_valid()
+        self.add_error(None, message)
+
     @property
     def honeypot_filled(self) -> bool:
         return bool(self.data.get(self.add_prefix(self.HONEYPOT)))

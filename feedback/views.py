@@ -102,8 +102,7 @@ def _form_page(
     if data is None:
         return render(request, template, context)
     if limit_exceeded(limit=limit, key=client_fingerprint(request)):
-        form.is_valid()  # show the other errors too, so nothing has to be fixed twice
-        form.add_error(None, refusal)
+        form.refuse(refusal)  # with the other errors too, so nothing has to be fixed twice
         return render(request, template, {**context, "rate_limited": True}, status=429)
     if form.is_valid():
         try:

@@ -193,3 +193,15 @@ def test_checking_an_answer_deletes_rows_expired_longer_than_the_grace(monkeypat
     }
     # A replay of a swept key stays refused: it expired before it was swept.
     assert not submit(challenges[1].key, challenges[1].answer).is_valid()
+
+
+@pytest.mark.django_db
+def test_a_form_refused_as_a_whole_leaves_the_captcha_unchecked_and_unused():
+    challenge = challenge_new()
+    form = ProbeForm(data={"text": "", "captcha_0": challenge.key, "captcha_1": "99"})
+    form.refuse("Zu viele.")
+    assert "captcha" not in form.errors
+    assert form.errors["text"]
+    assert form.non_field_errors() == ["Zu viele."]
+    assert not CaptchaStore.objects.exists()
+    assert submit(challenge.key, challenge.answer).is_valid()

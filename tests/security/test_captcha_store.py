@@ -8,7 +8,7 @@ import pytest
 from captcha.models import CaptchaStore
 from django.test import Client, RequestFactory
 
-from feedback.captcha import key_fill, question_fill
+from feedback.captcha import challenge_new, key_fill, question_fill
 from feedback.models import Comment
 from strategy.models import Page
 from tests.feedback.test_views import form_url, guest_data
@@ -85,3 +85,16 @@ def test_an_expired_key_fails(client, cdo_page, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: expires + 1)
     assert post(client, cdo_page, html) == 400
     assert not Comment.objects.exists()
+
+
+def test_posts_over_the_rate_limit_write_no_captcha_row(client, cdo_page, settings):
+    settings.COMMENT_RATE_LIMIT = (2, 600)
+    statuses = []
+    for number in range(20):
+        challenge = challenge_new()
+        data = guest_data(
+            text=f"Nummer {number}", captcha_0=challenge.key, captcha_1=challenge.answer
+        )
+        statuses.append(client.post(form_url(cdo_page), data).status_code)
+    assert statuses == [302] * 2 + [429] * 18
+    assert CaptchaStore.objects.count() == 2
