@@ -316,7 +316,7 @@ def case_answer_duplicates(*, case: Case, subject: str, text: str) -> int:
     """
     now = timezone.now()
     count = 0
-    duplicates = Case.objects.select_for_update().filter(
+    duplicates = Case.objects.select_for_update(of=("self",)).filter(
         duplicate_of=case, purged_at__isnull=True, conversation__isnull=False
     )
     for duplicate in duplicates.select_related("conversation"):
@@ -350,7 +350,9 @@ def case_can_be_rated(case: Case) -> bool:
 @transaction.atomic
 def case_rate(*, case: Case, helpful: bool) -> Case:
     """The citizen's "War diese Antwort hilfreich?": once per case, only after an answer."""
-    case = Case.objects.select_for_update().select_related("duplicate_of").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("duplicate_of").get(pk=case.pk)
+    )
     if case.rated_at is not None:
         raise ValidationError(
             _("Sie haben diese Antwort bereits bewertet. Eine zweite Bewertung ist nicht möglich."),
