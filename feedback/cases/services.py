@@ -261,6 +261,8 @@ def case_outcome_record(
 
 
 def _root(case: Case) -> Case:
+    """The case a chain of merges ends in (read fresh: the caller's copy may be stale)."""
+    case = Case.objects.get(pk=case.pk)
     seen = {case.pk}
     while case.duplicate_of_id is not None and case.duplicate_of_id not in seen:
         seen.add(case.duplicate_of_id)
