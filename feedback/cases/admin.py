@@ -40,10 +40,10 @@ class DeadlineFilter(admin.SimpleListFilter):
         selected = {OVERDUE: cases_overdue, DUE_SOON: cases_due_soon}.get(self.value() or "")
         if selected is None:
             return None
-        cases = selected()
+        cases = selected().values("pk")
         if not self.case_field:
-            return queryset.filter(pk__in=cases.values("pk"))
-        return queryset.filter(pk__in=cases.values(f"{self.case_field}_id"))
+            return queryset.filter(pk__in=cases)
+        return queryset.filter(**{f"{self.case_field}__in": cases})
 
 
 class CaseDeadlineFilter(DeadlineFilter):
