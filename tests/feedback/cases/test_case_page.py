@@ -1,5 +1,7 @@
 """The case page through its public surface: link, content, headers, 404/410, rating."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -49,7 +51,7 @@ def test_the_contact_form_leads_to_the_case_page_and_the_receipt_carries_the_lin
 
 
 def test_the_page_shows_the_case_and_never_the_sender(client):
-    conversation, case = open_case()
+    _conversation, case = open_case()
     response = client.get(case_url(case))
     body = response.content.decode()
     assert response.status_code == 200
@@ -80,8 +82,8 @@ def test_a_forged_or_guessed_link_is_a_404(client):
 
 
 def test_a_purged_case_answers_410_in_german(client):
-    conversation, case = open_case()
-    old = timezone.now() + timezone.timedelta(days=800)
+    _conversation, case = open_case()
+    old = timezone.now() + timedelta(days=800)
     personal_data_purge(now=old)
     case.refresh_from_db()
     assert case.purged_at is not None
