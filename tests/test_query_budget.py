@@ -31,7 +31,8 @@ BUDGET = {
     "/strategie/massnahmen/": 5,
     "/strategie/handlungsfelder/verwaltung/": 6,
     # Plus "Ihr Feedback – unsere Maßnahmen": the linked feedback's counts, its public part.
-    "/strategie/massnahmen/e-akte/": 9,
+    # One of them counts the cases that flowed into the measure (outcome "aufgenommen").
+    "/strategie/massnahmen/e-akte/": 10,
     "/projekte/": 4,
     "/projekte/servicekonto/": 6,
     "/best-practice/": 4,

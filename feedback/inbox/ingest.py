@@ -25,8 +25,9 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback.cases.references import reference_allocate, reference_pattern
+from feedback.cases.services import case_conversation_changed, case_open_for_conversation
 from feedback.inbox.parse import InvalidMail, ParsedMail, parse_message, sniff_content_type
-from feedback.inbox.services import reference_allocate, reference_pattern
 from feedback.models import (
     Attachment,
     Channel,
@@ -171,12 +172,14 @@ def _mail_store(mail: ParsedMail, *, dry_run: bool) -> tuple[Conversation, Messa
             last_message_at=now,
         )
         validated_save(conversation)
+        case_open_for_conversation(conversation=conversation)
     else:
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         # A citizen wrote again: whatever the state, the conversation needs attention.
         conversation.status = ConversationStatus.NEW
         conversation.last_message_at = now
         validated_save(conversation)
+        case_conversation_changed(conversation=conversation, citizen_wrote=True)
     message = Message(
         conversation=conversation,
         direction=Direction.IN,

@@ -6,6 +6,14 @@ as `feedback.models.<name>`.
 """
 
 from feedback.models.accounts import AccountConsent
+from feedback.models.cases import (
+    AnswerTargetUnit,
+    Case,
+    CaseChannel,
+    CaseOutcome,
+    CaseQuerySet,
+    CaseStatus,
+)
 from feedback.models.comments import (
     Comment,
     CommentQuerySet,
@@ -43,8 +51,14 @@ from feedback.models.subscriptions import (
 
 __all__ = [
     "AccountConsent",
+    "AnswerTargetUnit",
     "AnswerTemplate",
     "Attachment",
+    "Case",
+    "CaseChannel",
+    "CaseOutcome",
+    "CaseQuerySet",
+    "CaseStatus",
     "Channel",
     "Comment",
     "CommentQuerySet",
