@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback.alerts.services import assignment_announce, new_message_announce
 from feedback.inbox.parse import storable_text
 from feedback.models import (
     Channel,
@@ -120,6 +121,7 @@ def conversation_open_from_form(
             )
         if notify_progress:
             address_request_confirmation(email=email)
+        new_message_announce(conversation=conversation)
     return conversation
 
 
@@ -156,25 +158,36 @@ def conversation_edit(
     topic: Topic | None,
     assignee: Any,
     notes: str,
+    actor: Any,
 ) -> Conversation:
-    """Save what staff changed on a conversation in the admin; a status change is checked."""
+    """Save what staff changed on a conversation in the admin; a status change is checked.
+
+    A new assignee is told, unless `actor` (who made the change) assigned themselves.
+    """
     with transaction.atomic():
         current = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if current.status != status:
             conversation_status_check(conversation=current, status=status)
+        reassigned = current.assignee_id != (assignee.pk if assignee else None)
         current.status = status
         current.topic = topic
         current.assignee = assignee
         current.notes = notes
         validated_save(current)
+        if reassigned:
+            assignment_announce(conversation=current, actor=actor)
     return current
 
 
-def conversation_assign(*, conversation: Conversation, assignee: Any) -> Conversation:
+def conversation_assign(*, conversation: Conversation, assignee: Any, actor: Any) -> Conversation:
+    """Make `assignee` responsible; they are told unless they are `actor`, assigning themselves."""
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        reassigned = conversation.assignee_id != (assignee.pk if assignee else None)
         conversation.assignee = assignee
         validated_save(conversation)
+        if reassigned:
+            assignment_announce(conversation=conversation, actor=actor)
     return conversation
 
 

@@ -6,6 +6,14 @@ as `feedback.models.<name>`.
 """
 
 from feedback.models.accounts import AccountConsent
+from feedback.models.alerts import (
+    Alert,
+    AlertDelivery,
+    AlertKind,
+    AlertPreference,
+    AlertQuerySet,
+    OverdueSummarySent,
+)
 from feedback.models.comments import (
     Comment,
     CommentQuerySet,
@@ -43,6 +51,11 @@ from feedback.models.subscriptions import (
 
 __all__ = [
     "AccountConsent",
+    "Alert",
+    "AlertDelivery",
+    "AlertKind",
+    "AlertPreference",
+    "AlertQuerySet",
     "AnswerTemplate",
     "Attachment",
     "Channel",
@@ -62,6 +75,7 @@ __all__ = [
     "Message",
     "ModerationAction",
     "ModerationStep",
+    "OverdueSummarySent",
     "PrivacyRequest",
     "PrivacyRequestKind",
     "ReferenceCounter",
