@@ -21,9 +21,7 @@ def test_moderators_get_one_batched_digest_per_interval(
     with django_capture_on_commit_callbacks(execute=True):
         first = submit(page, text="Erster")
         second = submit(page, text="Zweiter")
-    assert DBTaskResult.objects.filter(
-        task_path="feedback.alerts.digest.notify_staff"
-    ).exists()
+    assert DBTaskResult.objects.filter(task_path="feedback.alerts.digest.notify_staff").exists()
     assert mail.outbox == []  # never inside the request
 
     with django_capture_on_commit_callbacks(execute=True):
