@@ -80,13 +80,25 @@ CONTACT_SALT = "feedback.contact-sent"
 CONTACT_MAX_AGE = 24 * 60 * 60
 
 
-def contact_token(reference: str) -> str:
-    return signing.dumps(reference, salt=CONTACT_SALT)
+def contact_token(reference: str, case_token: str = "") -> str:
+    """The thank-you page's token: the reference and the link to the case page (its own
+    signed token), both of which the sender is about to get by mail anyway."""
+    return signing.dumps([reference, case_token], salt=CONTACT_SALT)
+
+
+def contact_receipt(token: str) -> tuple[str, str] | None:
+    """(reference, case token) of a thank-you page's token; None when forged or expired."""
+    try:
+        value = signing.loads(token, salt=CONTACT_SALT, max_age=CONTACT_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if isinstance(value, str):  # tokens made before case pages existed
+        return value, ""
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(part, str) for part in value):
+        return value[0], value[1]
+    return None
 
 
 def contact_reference(token: str) -> str | None:
-    try:
-        reference = signing.loads(token, salt=CONTACT_SALT, max_age=CONTACT_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return reference if isinstance(reference, str) else None
+    receipt = contact_receipt(token)
+    return receipt[0] if receipt else None

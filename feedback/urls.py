@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
 from feedback import views
+from feedback.cases import views as case_views
 
 
 class SignedTokenConverter(StringConverter):
@@ -34,5 +35,6 @@ urlpatterns = [
     path("konto/benachrichtigungen/", views.alert_settings, name="alert_settings"),
     path("kontakt/", views.contact, name="contact"),
     path("kontakt/gesendet/<str:token>/", views.contact_sent, name="contact_sent"),
+    path("vorgang/<signed:token>/", case_views.case_detail, name="case"),
     path("transparenz/", views.transparency, name="transparency"),
 ]

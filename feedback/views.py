@@ -34,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from feedback import account_services, receipts
 from feedback.alerts.selectors import alert_delivery
 from feedback.alerts.services import alert_preference_set
+from feedback.cases.links import case_token
 from feedback.comments import services as comments
 from feedback.comments.selectors import comment_page_number
 from feedback.forms import (
@@ -280,7 +281,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             notify_progress=data["notify_progress"],
         )
         # The reference travels in a signed URL, not in a session: senders get no cookie.
-        token = receipts.contact_token(conversation.reference)
+        token = receipts.contact_token(conversation.reference, case_token(conversation.case))
         return reverse("feedback:contact_sent", kwargs={"token": token})
 
     return _form_page(
@@ -298,10 +299,20 @@ def contact(request: HttpRequest) -> HttpResponse:
 @require_GET
 def contact_sent(request: HttpRequest, token: str) -> HttpResponse:
     """Thanks, with the reference number of what this browser just sent."""
-    reference = receipts.contact_reference(token)
-    if not reference:
+    receipt = receipts.contact_receipt(token)
+    if not receipt:
         return redirect("feedback:contact")
-    return render(request, "feedback/conversation_created.html", {"reference": reference})
+    reference, token = receipt
+    case_url = reverse("feedback:case", kwargs={"token": token}) if token else ""
+    response = render(
+        request,
+        "feedback/conversation_created.html",
+        {"reference": reference, "case_url": case_url},
+    )
+    # The page links to the private case page: never stored, never sent on as a referrer.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _transparency_depends() -> None:

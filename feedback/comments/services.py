@@ -21,9 +21,13 @@ from django.utils.translation import gettext as _
 
 from feedback.account_services import user_display_name
 from feedback.alerts.digest import moderators_notify_schedule
+from feedback.cases import services as cases
+from feedback.cases.links import case_absolute_url
 from feedback.comment_pages import comments_public_changed
 from feedback.comments.selectors import author_is_trusted
 from feedback.models import (
+    Case,
+    CaseOutcome,
     Comment,
     CommentReport,
     CommentStatus,
@@ -156,6 +160,12 @@ def _notifiable_address(comment: Comment) -> ConfirmedAddress | None:
     return ConfirmedAddress.objects.subscribed().filter(email=email).first()
 
 
+def _case_url(comment: Comment) -> str:
+    """The link to the case page of a top-level comment, for mails to its author."""
+    case = Case.objects.filter(comment=comment).only("pk").first()
+    return case_absolute_url(case) if case is not None else ""
+
+
 def _author_notify(*, comment: Comment, template: str, context: dict[str, Any]) -> bool:
     """Mail the author about their comment, only to a confirmed address that opted in."""
     address = _notifiable_address(comment)
@@ -167,6 +177,7 @@ def _author_notify(*, comment: Comment, template: str, context: dict[str, Any]) 
         context={
             "comment": comment,
             "comment_url": absolute_url(comment.get_absolute_url()),
+            "case_url": _case_url(comment),
             **context,
         },
     )
@@ -235,7 +246,9 @@ def comment_submit(
         comment.status = CommentStatus.APPROVED
         comment.moderated_at = now
     validated_save(comment)
+    cases.case_open_for_comment(comment=comment)
     if trusted:
+        cases.case_comment_changed(comment=comment)
         _step_done(
             comment=comment,
             step=ModerationStep.APPROVE,
@@ -245,8 +258,9 @@ def comment_submit(
     else:
         transaction.on_commit(moderators_notify_schedule)
     _remember_after_commit(duplicate_keys)
-    if notify:
-        address_request_confirmation(email=email, user=user)
+    if notify and not address_request_confirmation(email=email, user=user) and parent is None:
+        # Already confirmed: a receipt with the link to the case page.
+        _author_notify(comment=comment, template="comment_received", context={})
     return comment
 
 
@@ -261,6 +275,7 @@ def _moderation_step(*, comment: Comment, step: str, moderator: Any, reason: str
     if status == CommentStatus.APPROVED:
         comment.hidden_at = None  # approving is the review that reports ask for
     validated_save(comment)
+    cases.case_comment_changed(comment=comment)
     _reports_resolve(comment, at=comment.moderated_at)
     _step_done(comment=comment, step=step, actor=moderator, reason=reason)
     return comment
@@ -322,8 +337,19 @@ def comment_edit(*, comment: Comment, moderator: Any, text: str, reason: str = "
 
 
 @transaction.atomic
-def comment_answer(*, comment: Comment, staff: Any, text: str) -> Comment:
-    """The town's official answer, public at once, highlighted under the comment."""
+def comment_answer(
+    *,
+    comment: Comment,
+    staff: Any,
+    text: str,
+    outcome: str = CaseOutcome.INFORMATION,
+    outcome_details: dict[str, Any] | None = None,
+) -> Comment:
+    """The town's official answer, public at once, highlighted under the comment.
+
+    Answering records the case's outcome (by default "Auskunft gegeben"; `outcome_details`
+    as for `case_outcome_record`), and the answer's date reaches merged duplicates.
+    """
     comment = _locked(comment)
     comment_step_check(comment=comment, step=ModerationStep.ANSWER)
     now = timezone.now()
@@ -339,6 +365,13 @@ def comment_answer(*, comment: Comment, staff: Any, text: str) -> Comment:
         moderated_at=now,
     )
     validated_save(answer)
+    case = cases.case_comment_changed(comment=comment, answered=True)
+    if case is not None:
+        if case.outcome != outcome:
+            case = cases.case_outcome_record(case=case, outcome=outcome, **(outcome_details or {}))
+        cases.case_answer_duplicates(
+            case=case, subject=_("Antwort der Stadt Verl auf Ihre Rückmeldung"), text=answer.text
+        )
     _step_done(comment=comment, step=ModerationStep.ANSWER, actor=staff)
     _author_notify(comment=comment, template="comment_answered", context={"answer": answer})
     return answer

@@ -28,8 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.alerts.services import new_message_announce, reply_announce
+from feedback.cases.references import reference_allocate, reference_pattern
+from feedback.cases.services import case_conversation_changed, case_open_for_conversation
 from feedback.inbox.parse import InvalidMail, ParsedMail, parse_message, sniff_content_type
-from feedback.inbox.services import reference_allocate, reference_pattern
 from feedback.models import (
     Attachment,
     Channel,
@@ -175,6 +176,7 @@ def _mail_store(mail: ParsedMail, *, dry_run: bool) -> tuple[Conversation, Messa
         )
         validated_save(conversation)
         new_message_announce(conversation=conversation)
+        case_open_for_conversation(conversation=conversation)
     else:
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         reopened = conversation.status in (ConversationStatus.ANSWERED, ConversationStatus.CLOSED)
@@ -183,6 +185,7 @@ def _mail_store(mail: ParsedMail, *, dry_run: bool) -> tuple[Conversation, Messa
         conversation.last_message_at = now
         validated_save(conversation)
         reply_announce(conversation=conversation, reopened=reopened)
+        case_conversation_changed(conversation=conversation, citizen_wrote=True)
     message = Message(
         conversation=conversation,
         direction=Direction.IN,

@@ -1,9 +1,8 @@
-"""The inbox's writes: the contact form, reference numbers, status, assignment, answers.
+"""The inbox's writes: the contact form, status, assignment, answers.
 
 Inbound e-mail is stored by `feedback.inbox.ingest`; both open conversations with a reference
-number from `reference_allocate` (`<REFERENCE_PREFIX>-<year>-<6 digits>`): one counter row per
-year, counted up by a single `INSERT … ON CONFLICT DO UPDATE … RETURNING`, so concurrent
-callers queue on the row lock and no number is handed out twice. Status changes are checked
+number from `feedback.cases.references.reference_allocate` and a case
+(`feedback.cases.services`), which every status change here keeps in step. Status changes are checked
 against `Conversation.TRANSITIONS` (`conversation_status_check`, which the admin's form uses
 too). An answer is stored as an outgoing message with a Message-ID of ours and the
 In-Reply-To/References of the latest message, then mailed with exactly these headers through
@@ -18,19 +17,22 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.alerts.services import assignment_announce, new_message_announce
+from feedback.cases import services as cases
+from feedback.cases.links import case_absolute_url
+from feedback.cases.references import reference_allocate
 from feedback.inbox.parse import storable_text
 from feedback.models import (
+    AnswerTargetUnit,
     Channel,
     Conversation,
     ConversationStatus,
     Direction,
     Message,
-    ReferenceCounter,
     Topic,
 )
 from feedback.outbox import email_queue
@@ -41,29 +43,6 @@ from feedback.subscriptions.services import (
 from strategy.base import TransitionNotAllowed, transition_check, validated_save
 from strategy.services import SeedReport, content_seed
 from strategy.verl_content import SeedItem
-
-
-def reference_allocate() -> str:
-    """The next reference number, e.g. VERL-2026-000123; unique even under concurrency.
-
-    One upsert on the year's counter row: concurrent callers queue on its row lock, and a
-    caller whose transaction rolls back gives its number back.
-    """
-    year = timezone.localdate().year
-    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "  # noqa: S608
-            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 "
-            "RETURNING last_number",
-            [year],
-        )
-        number = cursor.fetchone()[0]
-    return f"{settings.REFERENCE_PREFIX}-{year}-{number:06d}"
-
-
-def reference_pattern() -> re.Pattern[str]:
-    return re.compile(rf"\b{re.escape(settings.REFERENCE_PREFIX)}-\d{{4}}-\d{{6,}}\b", re.I)
 
 
 def conversation_open_from_form(
@@ -112,11 +91,15 @@ def conversation_open_from_form(
                 created_at=now,
             )
         )
+        case = cases.case_open_for_conversation(conversation=conversation)
         if not confirmation_mail_limit_exceeded(email):
             email_queue(
                 to=email,
                 template="contact_confirmation",
-                context={"reference": conversation.reference},
+                context={
+                    "reference": conversation.reference,
+                    "case_url": case_absolute_url(case),
+                },
                 reply_to=[settings.CDO_EMAIL],
             )
         if notify_progress:
@@ -148,6 +131,7 @@ def conversation_set_status(*, conversation: Conversation, status: str) -> Conve
         conversation_status_check(conversation=conversation, status=status)
         conversation.status = status
         validated_save(conversation)
+        cases.case_conversation_changed(conversation=conversation)
     return conversation
 
 
@@ -159,10 +143,14 @@ def conversation_edit(
     assignee: Any,
     notes: str,
     actor: Any,
+    outcome: str = "",
+    outcome_details: dict[str, Any] | None = None,
 ) -> Conversation:
     """Save what staff changed on a conversation in the admin; a status change is checked.
 
-    A new assignee is told, unless `actor` (who made the change) assigned themselves.
+    Closing needs the case's outcome: recorded before, or `outcome` (with its
+    `outcome_details` for `case_outcome_record`: reason, measure, organisation) now. A new
+    assignee is told, unless `actor` (who made the change) assigned themselves.
     """
     with transaction.atomic():
         current = Conversation.objects.select_for_update().get(pk=conversation.pk)
@@ -176,6 +164,14 @@ def conversation_edit(
         validated_save(current)
         if reassigned:
             assignment_announce(conversation=current, actor=actor)
+        case = cases.case_conversation_changed(conversation=current)
+        if case is not None and outcome:
+            case = cases.case_outcome_record(case=case, outcome=outcome, **(outcome_details or {}))
+        if case is not None and status == ConversationStatus.CLOSED and not case.outcome:
+            raise ValidationError(
+                {"outcome": _("Bitte halten Sie beim Abschließen das Ergebnis des Falls fest.")},
+                code="outcome_required",
+            )
     return current
 
 
@@ -202,8 +198,14 @@ def answer_subject(conversation: Conversation) -> str:
     return f"AW: {subject} [{conversation.reference}]"
 
 
-def conversation_answer(*, conversation: Conversation, author: Any, text: str) -> Message:
+def conversation_answer(
+    *, conversation: Conversation, author: Any, text: str, asks_citizen: bool = False
+) -> Message:
     """Store a staff answer in the conversation and e-mail it to the citizen.
+
+    With `asks_citizen` the answer is a question back ("Rückfrage an Sie"): the case's
+    deadline pauses until the citizen replies. Citizens of merged duplicates get the answer
+    too, each by their own mail (`case_answer_duplicates`).
 
     The mail carries a Message-ID of ours and In-Reply-To/References to the latest message
     with an ID, so mail clients thread it and the citizen's reply joins this conversation.
@@ -251,15 +253,25 @@ def conversation_answer(*, conversation: Conversation, author: Any, text: str) -
         if parent is not None:
             headers["In-Reply-To"] = f"<{parent.message_id}>"
             headers["References"] = " ".join(f"<{ref}>" for ref in references)
+        case = cases.case_conversation_changed(
+            conversation=conversation, answered=True, asks_citizen=asks_citizen
+        )
         email_queue(
             to=conversation.contact_email,
             template="answer",
-            context={"subject": subject, "text": text, "reference": conversation.reference},
+            context={
+                "subject": subject,
+                "text": text,
+                "reference": conversation.reference,
+                "case_url": case_absolute_url(case) if case is not None else "",
+            },
             headers=headers,
             reply_to=[settings.CDO_EMAIL],
             # Written by a person: an absence notice in reply is welcome here.
             automatic=False,
         )
+        if case is not None and not asks_citizen:
+            cases.case_answer_duplicates(case=case, subject=subject, text=text)
     return message
 
 
@@ -271,13 +283,25 @@ DEFAULT_TOPICS = {
 }
 
 
+# Answer targets other than the default of 10 working days: a barrier report is to be
+# answered within one month (§ 12b (4) BGG).
+TOPIC_TARGETS = {
+    "Barriere melden": {"answer_target": 1, "answer_target_unit": AnswerTargetUnit.MONTHS},
+}
+
+
 def inbox_seed(*, dry_run: bool = False) -> SeedReport:
     """Create the default topics; editors' changes and deletions are kept (see content_seed)."""
     items = [
         SeedItem(
             Topic,
             {"name": name},
-            {"position": index * 10, "is_active": True, "name_en": english},
+            {
+                "position": index * 10,
+                "is_active": True,
+                "name_en": english,
+                **TOPIC_TARGETS.get(name, {}),
+            },
         )
         for index, (name, english) in enumerate(DEFAULT_TOPICS.items(), start=1)
     ]

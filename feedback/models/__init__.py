@@ -14,6 +14,14 @@ from feedback.models.alerts import (
     AlertQuerySet,
     OverdueSummarySent,
 )
+from feedback.models.cases import (
+    AnswerTargetUnit,
+    Case,
+    CaseChannel,
+    CaseOutcome,
+    CaseQuerySet,
+    CaseStatus,
+)
 from feedback.models.comments import (
     Comment,
     CommentQuerySet,
@@ -56,8 +64,14 @@ __all__ = [
     "AlertKind",
     "AlertPreference",
     "AlertQuerySet",
+    "AnswerTargetUnit",
     "AnswerTemplate",
     "Attachment",
+    "Case",
+    "CaseChannel",
+    "CaseOutcome",
+    "CaseQuerySet",
+    "CaseStatus",
     "Channel",
     "Comment",
     "CommentQuerySet",

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from feedback.models.cases import AnswerTargetUnit
 from feedback.models.indexes import trigram_indexes
 from strategy.models import ENGLISH_HELP, Translatable
 
@@ -61,6 +62,17 @@ class Topic(Translatable, models.Model):
         verbose_name=_("zuständige Personen"),
         help_text=_("Erhalten zusätzlich zur Gruppe eine E-Mail bei neuen Nachrichten."),
     )
+    # The responsible team's answer target: in working days, or in calendar months where a
+    # law says so (a barrier report: one month, § 12b (4) BGG).
+    answer_target = models.PositiveSmallIntegerField(
+        _("Antwortfrist"), default=10, help_text=_("Anzahl in der gewählten Einheit.")
+    )
+    answer_target_unit = models.CharField(
+        _("Einheit der Antwortfrist"),
+        max_length=20,
+        choices=AnswerTargetUnit,
+        default=AnswerTargetUnit.WORKING_DAYS,
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -91,7 +103,7 @@ class ConversationQuerySet(models.QuerySet):
 
 
 class ReferenceCounter(models.Model):
-    """The last reference number handed out per year (counted up by `feedback.inbox.services.reference_allocate`)."""
+    """The last reference number handed out per year (counted up by `feedback.cases.references.reference_allocate`)."""
 
     year = models.PositiveSmallIntegerField(_("Jahr"), unique=True)
     last_number = models.PositiveIntegerField(_("zuletzt vergeben"), default=0)

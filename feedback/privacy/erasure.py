@@ -4,7 +4,9 @@ enforces; both anonymize public comments and delete the rest with the same helpe
 Each runs in one transaction: accounts go through `account_delete`, public comments keep their
 text under an anonymous name, everything else is deleted; attachment files are removed only
 after the commit, and the admin's change log loses the names of touched objects. The pages
-showing the comments are marked stale. A dry run of the purge counts and rolls back.
+showing the comments are marked stale. The cases of deleted conversations and comments stay as
+tombstones (`cases_tombstone`: no personal data, `purged_at` set), so their links answer 410.
+A dry run of the purge counts and rolls back.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from feedback.account_services import ANONYMOUS_AUTHOR, account_delete
+from feedback.cases.services import cases_tombstone
 from feedback.comment_pages import comments_public_changed
 from feedback.models import (
     Attachment,
@@ -92,6 +95,7 @@ def _comments_anonymize(comments: QuerySet[Comment]) -> int:
 
 def _comments_delete(comments: QuerySet[Comment]) -> int:
     ids = list(comments.values_list("pk", flat=True))
+    cases_tombstone(comment_ids=ids)
     _admin_log_neutralize(Comment, ids)
     _public_pages_stale(ids)
     Comment.objects.filter(pk__in=ids).delete()
@@ -118,6 +122,7 @@ def _messages_delete(messages: QuerySet[Message]) -> int:
 
 def _conversations_delete(conversations: QuerySet[Conversation]) -> int:
     ids = list(conversations.values_list("pk", flat=True))
+    cases_tombstone(conversation_ids=ids)
     _files_delete_on_commit(Attachment.objects.filter(message__conversation__in=ids))
     _admin_log_neutralize(Conversation, ids)
     Conversation.objects.filter(pk__in=ids).delete()

@@ -266,6 +266,11 @@ TRANSPARENCY_CACHE_SECONDS = env.int("TRANSPARENCY_CACHE_SECONDS", default=600)
 # --- Retention of personal data (manage.py purge_personal_data, feedback/privacy/) -----
 # Comments, reports and conversations older than this are anonymized or deleted.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
+# Answer deadlines count working days: weekends and the public holidays of this federal state
+# (ISO 3166-2 subdivision of Germany, e.g. NW); feedback/cases/workdays.py.
+HOLIDAY_SUBDIVISION = env.str("HOLIDAY_SUBDIVISION", default="NW")
+# Working days within which a comment is to be moderated (the case page shows the date).
+COMMENT_MODERATION_TARGET_DAYS = env.int("COMMENT_MODERATION_TARGET_DAYS", default=2)
 # Accounts whose address was never confirmed are deleted after this many days.
 UNVERIFIED_ACCOUNT_DAYS = env.int("UNVERIFIED_ACCOUNT_DAYS", default=14)
 # Sent mails stay this long in the task queue's table (it keeps recipients and text).

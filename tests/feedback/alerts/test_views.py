@@ -70,6 +70,8 @@ def test_a_topics_responsible_staff_are_set_in_the_admin(admin_client, moderator
             "name_en": "",
             "position": 1,
             "is_active": "on",
+            "answer_target": 10,
+            "answer_target_unit": "working_days",
             "responsible_group": group.pk,
             "responsible_users": [moderator.pk],
         },

@@ -233,7 +233,12 @@ def test_a_confirmed_author_is_mailed_on_approval_rejection_and_answer(
         run_tasks,
         lambda: submit(page, author_email="anna@example.org", notify=True, text="Eins"),
     )
-    assert mail.outbox == []  # confirmed already: no new confirmation
+    # Confirmed already: no new confirmation, but a receipt with the case page's link.
+    (received,) = mail.outbox
+    assert received.subject == "Ihr Kommentar ist eingegangen"
+    assert "/vorgang/" in received.body
+    assert "Eins" not in received.body
+    mail.outbox.clear()
     run_mail(
         django_capture_on_commit_callbacks,
         run_tasks,
@@ -255,6 +260,7 @@ def test_a_confirmed_author_is_mailed_on_approval_rejection_and_answer(
     )
     approved, answered, rejected = mail.outbox
     assert approved.subject == "Ihr Kommentar ist freigegeben"
+    assert "/vorgang/" in approved.body
     assert f"/kommentare/{first.pk}/" in approved.body
     assert answered.subject == "Die Stadt Verl hat auf Ihren Kommentar geantwortet"
     assert "Wir kümmern uns darum." in answered.body

@@ -1,0 +1,49 @@
+"""The link to a case's page: a signed token, not a stored secret.
+
+The URL carries `<case id>:<signature>`, the signature an HMAC-SHA256 (256 bits) of the id
+under `SECRET_KEY` with a salt of its own (`django.core.signing.Signer`). Why signed rather
+than a random token whose digest is stored:
+
+- The site can write the link again whenever it mails the citizen (the receipt, a comment's
+  approval or answer, a merged duplicate's answer) without ever storing it; a stored digest
+  would allow only the one mail that carried the token when it was made.
+- The database holds nothing that opens a case page: a leaked dump has the ids, but no
+  signature can be made without `SECRET_KEY`, which lives outside the database.
+- A guessed or altered link fails the constant-time signature check before any query: 404.
+- While `SECRET_KEY` is rotated, `SECRET_KEY_FALLBACKS` keep the old links valid; once a
+  former key is dropped from the fallbacks, links signed with it stop working (a citizen
+  still has the reference number and can write to the town).
+
+The reference number alone never opens anything: it is sequential, so guessable.
+"""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.urls import reverse
+
+from feedback.models import Case
+from feedback.outbox import absolute_url
+
+SALT = "feedback.case-page"
+
+
+def case_token(case: Case) -> str:
+    return signing.Signer(salt=SALT).sign(str(case.pk))
+
+
+def case_id_from_token(token: str) -> int | None:
+    """The case id a token was signed for; None when forged or malformed."""
+    try:
+        value = signing.Signer(salt=SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return int(value) if value.isdigit() else None
+
+
+def case_url(case: Case) -> str:
+    return reverse("feedback:case", kwargs={"token": case_token(case)})
+
+
+def case_absolute_url(case: Case) -> str:
+    return absolute_url(case_url(case))

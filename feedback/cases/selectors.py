@@ -1,0 +1,67 @@
+"""Reads of cases: the case page, deadlines for staff alerts, what flowed into a measure.
+
+Deadline selectors (for the staff notifications): each returns a `Case` QuerySet, so callers
+add `select_related("conversation__topic")`, filter by topic or count as they need.
+
+- `cases_overdue()`: cases awaiting the town's next step whose due date has passed.
+- `cases_due_soon(working_days=2)`: awaiting cases not yet overdue, due today or within the
+  next `working_days` working days (weekends and holidays of `HOLIDAY_SUBDIVISION` skipped).
+
+"Awaiting" is `CaseQuerySet.awaiting()`: received or in progress (a comment only until it
+is moderated); cases waiting for the citizen, closed or merged ones and tombstones are not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from feedback.cases.workdays import add_working_days
+from feedback.models import Case, CaseOutcome, Comment
+
+
+def cases_overdue(*, today: date | None = None) -> QuerySet[Case]:
+    """Awaiting cases whose due date lies before `today` (default: the local date)."""
+    return Case.objects.overdue(today=today or timezone.localdate())
+
+
+def cases_due_soon(*, working_days: int = 2, today: date | None = None) -> QuerySet[Case]:
+    """Awaiting cases due from `today` up to `working_days` working days later."""
+    today = today or timezone.localdate()
+    return Case.objects.due_between(today, add_working_days(today, working_days))
+
+
+def case_for_page(pk: int) -> Case | None:
+    """A case with what its page shows, in one query (the merged-into case included)."""
+    return (
+        Case.objects.select_related(
+            "conversation__topic",
+            "comment",
+            "outcome_measure",
+            "duplicate_of__conversation__topic",
+            "duplicate_of__comment",
+            "duplicate_of__outcome_measure",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def public_answer(comment: Comment) -> Comment | None:
+    """The town's public answer to a comment, if any."""
+    return comment.replies.public().filter(is_official=True).order_by("-created_at").first()
+
+
+def measure_contributions(measure: object) -> tuple[int, QuerySet[Comment]]:
+    """How many cases flowed into `measure` (outcome "aufgenommen"), and the public comments
+    among them: their text is public anyway; private messages are only counted."""
+    count = Case.objects.live().filter(outcome=CaseOutcome.ADOPTED, outcome_measure=measure).count()
+    public = (
+        Comment.objects.public()
+        .on_published_targets()
+        .filter(case__outcome=CaseOutcome.ADOPTED, case__outcome_measure=measure)
+        .order_by("-created_at", "-id")
+    )
+    return count, public

@@ -1,0 +1,83 @@
+"""The case page: what a citizen may see of their own case, behind its signed link.
+
+Never cached or shared (no `pagecache`): `Cache-Control: private, no-store`, no referrer, no
+indexing. A forged link is a 404; a case whose data the retention purge removed is a 410
+with an explanation. The rating is a plain POST form (CSRF, no JavaScript), once per case.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from feedback.cases.links import case_id_from_token
+from feedback.cases.selectors import case_for_page, public_answer
+from feedback.cases.services import case_can_be_rated, case_rate
+from feedback.models import Case, CaseChannel, CaseStatus, Comment
+
+RATED_PARAMETER = "bewertet"
+
+
+class RatingForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        label=_("War diese Antwort hilfreich?"),
+        choices=[("ja", _("Ja")), ("nein", _("Nein"))],
+        coerce=lambda value: value == "ja",
+        error_messages={"required": _("Bitte wählen Sie „Ja“ oder „Nein“.")},
+    )
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _public_comment(case: Case) -> Comment | None:
+    comment = case.comment
+    if comment is None or not comment.is_public:
+        return None
+    return Comment.objects.public().on_published_targets().filter(pk=comment.pk).first()
+
+
+@require_http_methods(["GET", "POST"])
+def case_detail(request: HttpRequest, token: str) -> HttpResponse:
+    pk = case_id_from_token(token)
+    case = case_for_page(pk) if pk is not None else None
+    if case is None:
+        raise Http404
+    if case.is_purged:
+        return _private(render(request, "feedback/case_gone.html", {"case": case}, status=410))
+    form = RatingForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case_rate(case=case, helpful=form.cleaned_data["helpful"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return _private(redirect(f"{request.path}?{RATED_PARAMETER}=1"))
+        status = 400
+        case.refresh_from_db(fields=["helpful", "rated_at"])
+    shown = case.duplicate_of or case
+    comment = _public_comment(shown) if shown.channel == CaseChannel.COMMENT else None
+    context = {
+        "case": case,
+        "shown": shown,
+        "is_comment": shown.channel == CaseChannel.COMMENT,
+        "comment": comment,
+        "answer": public_answer(comment) if comment is not None else None,
+        "topic": shown.conversation.topic if shown.conversation_id else None,
+        "deadline_open": shown.status
+        in {CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING},
+        "can_rate": case.rated_at is None and case_can_be_rated(case),
+        "form": form,
+        "just_rated": request.GET.get(RATED_PARAMETER) == "1" and case.rated_at is not None,
+    }
+    return _private(render(request, "feedback/case_detail.html", context, status=status))

@@ -1,0 +1,64 @@
+"""Working-day arithmetic for answer deadlines.
+
+A working day is Monday to Friday and not a public holiday of the town's federal state
+(`settings.HOLIDAY_SUBDIVISION`, e.g. NW: Fronleichnam and Allerheiligen count there, the
+Reformationstag does not). Holidays come from the `holidays` package; the calendars of a year
+are built once per process. Nothing here reads the clock: callers pass the dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from django.conf import settings
+
+
+@lru_cache(maxsize=64)
+def _holidays(subdivision: str, year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("DE", subdiv=subdivision, years=year))
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and no public holiday of `HOLIDAY_SUBDIVISION`."""
+    return day.weekday() < 5 and day not in _holidays(settings.HOLIDAY_SUBDIVISION, day.year)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The `days`-th working day after `start` (`start` itself does not count).
+
+    Zero days is `start` itself, moved to the next working day if it is none.
+    """
+    day = start
+    if days <= 0:
+        while not is_working_day(day):
+            day += timedelta(days=1)
+        return day
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end`; 0 when `end` is not later."""
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` calendar months later (the 31st becomes the month's last day);
+    a deadline that falls on a weekend or holiday moves to the next working day."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    day = min(start.day, calendar.monthrange(year, month + 1)[1])
+    return add_working_days(date(year, month + 1, day), 0)
