@@ -265,12 +265,29 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, str]:
     return {
         "session": session.session_key,
         "measure": measure.get_absolute_url(),
+        "case": case_page(),
         "post": reverse(
             "feedback:comment_create",
             kwargs={"content_type_id": page_type.pk, "object_id": home.pk},
         ),
         "comments": str(Comment.objects.count()),
     }
+
+
+def case_page() -> str:
+    """A case page's path; the bench data's conversations are loaded by COPY without cases,
+    so one case is opened through the service when there is none."""
+    from feedback.cases.links import case_url
+    from feedback.cases.services import case_open_for_conversation
+    from feedback.models import Case, Conversation
+
+    case = Case.objects.filter(conversation__isnull=False).first()
+    if case is None:
+        conversation = Conversation.objects.filter(case__isnull=True).order_by("pk").first()
+        if conversation is None:
+            return "/vorgang/0:none/"
+        case = case_open_for_conversation(conversation=conversation)
+    return case_url(case)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -453,6 +470,8 @@ def main() -> int:
             ("measure page", urls["measure"]),
             ("transparency page", "/transparenz/"),
             ("search", "/suche/?q=digitalisierung"),
+            # Never cached (private, no-store): rendered on every request.
+            ("case page", urls["case"]),
         ]
         for name, path in endpoints:
             if not wanted(name):

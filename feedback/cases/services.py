@@ -194,9 +194,22 @@ def case_outcome_check(*, case: Case, outcome: str) -> None:
     )
 
 
-def _outcome_details_check(
-    *, outcome: str, reason: str, measure: Measure | None, organisation: str
+def case_outcome_validate(
+    *,
+    case: Case,
+    outcome: str,
+    reason: str = "",
+    measure: Measure | None = None,
+    organisation: str = "",
 ) -> None:
+    """Raise ValidationError (German, per field) unless `outcome` with these details may be
+    recorded on `case` now; the admin's forms call it before saving, the services again."""
+    if outcome not in CaseOutcome.values:
+        raise ValidationError({"outcome": _("Bitte wählen Sie ein Ergebnis.")}, code="required")
+    if case.is_purged:
+        raise ValidationError(_("Die Daten dieses Falls sind gelöscht."), code="purged")
+    if outcome != case.outcome or outcome == CaseOutcome.DUPLICATE:
+        case_outcome_check(case=case, outcome=outcome)
     errors = {}
     if outcome == CaseOutcome.ADOPTED and measure is None:
         errors["outcome_measure"] = _("Bitte wählen Sie die Maßnahme, in die der Fall einfließt.")
@@ -210,7 +223,7 @@ def _outcome_details_check(
         )
     if outcome == CaseOutcome.DUPLICATE:
         errors["outcome"] = _(
-            "Dubletten werden über „Mit anderem Fall zusammenführen“ festgehalten."
+            "Dubletten werden mit der Aktion „Als Dublette zusammenführen“ festgehalten."
         )
     if errors:
         raise ValidationError(errors)
@@ -234,14 +247,8 @@ def case_outcome_record(
 ) -> Case:
     """Record the one outcome of a case (or correct it), checked against its transitions."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.is_purged:
-        raise ValidationError(_("Die Daten dieses Falls sind gelöscht."), code="purged")
-    if case.outcome == outcome and outcome != CaseOutcome.DUPLICATE:
-        pass  # a correction of the details only
-    else:
-        case_outcome_check(case=case, outcome=outcome)
-    _outcome_details_check(
-        outcome=outcome, reason=reason, measure=measure, organisation=organisation
+    case_outcome_validate(
+        case=case, outcome=outcome, reason=reason, measure=measure, organisation=organisation
     )
     case.outcome = outcome
     case.outcome_reason = reason.strip() if outcome == CaseOutcome.NOT_ADOPTED else ""
@@ -254,6 +261,8 @@ def case_outcome_record(
 
 
 def _root(case: Case) -> Case:
+    """The case a chain of merges ends in (read fresh: the caller's copy may be stale)."""
+    case = Case.objects.get(pk=case.pk)
     seen = {case.pk}
     while case.duplicate_of_id is not None and case.duplicate_of_id not in seen:
         seen.add(case.duplicate_of_id)
@@ -309,7 +318,7 @@ def case_answer_duplicates(*, case: Case, subject: str, text: str) -> int:
     """
     now = timezone.now()
     count = 0
-    duplicates = Case.objects.select_for_update().filter(
+    duplicates = Case.objects.select_for_update(of=("self",)).filter(
         duplicate_of=case, purged_at__isnull=True, conversation__isnull=False
     )
     for duplicate in duplicates.select_related("conversation"):
@@ -343,7 +352,9 @@ def case_can_be_rated(case: Case) -> bool:
 @transaction.atomic
 def case_rate(*, case: Case, helpful: bool) -> Case:
     """The citizen's "War diese Antwort hilfreich?": once per case, only after an answer."""
-    case = Case.objects.select_for_update().select_related("duplicate_of").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("duplicate_of").get(pk=case.pk)
+    )
     if case.rated_at is not None:
         raise ValidationError(
             _("Sie haben diese Antwort bereits bewertet. Eine zweite Bewertung ist nicht möglich."),

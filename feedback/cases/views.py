@@ -3,15 +3,25 @@
 Never cached or shared (no `pagecache`): `Cache-Control: private, no-store`, no referrer, no
 indexing. A forged link is a 404; a case whose data the retention purge removed is a 410
 with an explanation. The rating is a plain POST form (CSRF, no JavaScript), once per case.
+
+`Referrer-Policy: no-referrer` makes browsers send `Origin: null` with the rating's POST,
+which Django's CSRF middleware refuses. This one view therefore runs the CSRF check with an
+`Origin: null` treated as "no Origin": the token (form field against cookie) is still
+required, and the URL itself is a secret only the citizen has.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from feedback.cases.links import case_id_from_token
@@ -27,8 +37,22 @@ class RatingForm(forms.Form):
         label=_("War diese Antwort hilfreich?"),
         choices=[("ja", _("Ja")), ("nein", _("Nein"))],
         coerce=lambda value: value == "ja",
+        widget=forms.RadioSelect,
         error_messages={"required": _("Bitte wählen Sie „Ja“ oder „Nein“.")},
     )
+
+
+class _CsrfTokenCheck(CsrfViewMiddleware):
+    """Django's CSRF check, except that `Origin: null` (sent under `no-referrer`) counts as
+    an absent Origin; every other Origin is checked as usual."""
+
+    def process_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.META.get("HTTP_ORIGIN") == "null":
+            del request.META["HTTP_ORIGIN"]
+        return super().process_view(request, *args, **kwargs)
+
+
+csrf_token_check = decorator_from_middleware(_CsrfTokenCheck)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -45,6 +69,8 @@ def _public_comment(case: Case) -> Comment | None:
     return Comment.objects.public().on_published_targets().filter(pk=comment.pk).first()
 
 
+@csrf_exempt  # checked by `csrf_token_check` instead, see the module docstring
+@csrf_token_check
 @require_http_methods(["GET", "POST"])
 def case_detail(request: HttpRequest, token: str) -> HttpResponse:
     pk = case_id_from_token(token)

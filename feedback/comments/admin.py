@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from feedback.admin_tools import LargeTablePaginator, ReadOnlyInline, bulk_apply
+from feedback.cases.admin import DeadlineFilter, due_date_display
 from feedback.comments import services
 from feedback.measure_links.admin import (
     CommentMeasureLinkInline,
@@ -250,9 +251,10 @@ def _moderation_action(
 class CommentAdmin(admin.ModelAdmin):
     form = CommentAdminForm
     action_form = CommentActionForm
-    list_display = ["excerpt", "target_link", "author_name", "status", "hidden", "age"]
+    list_display = ["excerpt", "target_link", "author_name", "status", "due", "hidden", "age"]
     list_display_links = ["excerpt"]
     list_filter = [
+        DeadlineFilter,
         "status",
         TargetFilter,
         ("created_at", admin.DateFieldListFilter),
@@ -261,7 +263,7 @@ class CommentAdmin(admin.ModelAdmin):
         MeasureFilter,
         "is_demo",
     ]
-    list_select_related = ["content_type"]
+    list_select_related = ["content_type", "case"]
     list_per_page = 50
     show_full_result_count = False
     paginator = LargeTablePaginator
@@ -326,6 +328,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("target")
+
+    @admin.display(description=_("Prüfung fällig"))
+    def due(self, comment: Comment) -> str:
+        case = getattr(comment, "case", None)
+        return due_date_display(case) if case is not None and case.status == "received" else "–"
 
     @admin.display(description=_("Auszug"))
     def excerpt(self, comment: Comment) -> str:

@@ -28,6 +28,14 @@ from django.utils.translation import ngettext
 
 from feedback.account_services import user_display_name
 from feedback.admin_tools import LargeTablePaginator, ReadOnlyInline, bulk_apply
+from feedback.cases.admin import (
+    DeadlineFilter,
+    OutcomeFields,
+    due_date_display,
+    outcome_arguments,
+    outcome_details,
+)
+from feedback.cases.services import case_outcome_validate
 from feedback.inbox.services import (
     answer_subject,
     conversation_answer,
@@ -46,6 +54,7 @@ from feedback.measure_links.admin import (
 from feedback.models import (
     AnswerTemplate,
     Attachment,
+    Case,
     Conversation,
     ConversationStatus,
     Direction,
@@ -139,6 +148,13 @@ class MessageInline(ReadOnlyInline, admin.StackedInline):
 
 
 class ConversationForm(forms.ModelForm):
+    """Status, topic and assignment; closing records the case's outcome (`OutcomeFields`)."""
+
+    outcome = OutcomeFields.base_fields["outcome"]
+    outcome_measure = OutcomeFields.base_fields["outcome_measure"]
+    outcome_reason = OutcomeFields.base_fields["outcome_reason"]
+    outcome_organisation = OutcomeFields.base_fields["outcome_organisation"]
+
     class Meta:
         model = Conversation
         fields = ["status", "topic", "assignee", "notes"]
@@ -149,6 +165,19 @@ class ConversationForm(forms.ModelForm):
             conversation_status_check(conversation=self.instance, status=status)
         return status
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        case = Case.objects.filter(conversation=self.instance).first() if self.instance.pk else None
+        if case is None or self.errors:
+            return data
+        if data.get("outcome"):
+            case_outcome_validate(case=case, **outcome_arguments(data))
+        elif data.get("status") == ConversationStatus.CLOSED and not case.outcome:
+            raise ValidationError(
+                {"outcome": _("Bitte halten Sie beim Abschließen das Ergebnis des Falls fest.")}
+            )
+        return data
+
 
 class AnswerForm(forms.Form):
     template = forms.ModelChoiceField(
@@ -156,6 +185,10 @@ class AnswerForm(forms.Form):
     )
     text = forms.CharField(
         label=_("Antwort"), widget=forms.Textarea(attrs={"rows": 14, "cols": 80}), required=False
+    )
+    asks_citizen = forms.BooleanField(
+        label=_("Rückfrage an den Absender: die Antwortfrist ruht, bis er antwortet"),
+        required=False,
     )
 
 
@@ -199,6 +232,7 @@ class ConversationAdmin(admin.ModelAdmin):
         "subject_display",
         "channel",
         "status",
+        "due",
         "topic",
         "assignee",
         "contact_email",
@@ -206,6 +240,7 @@ class ConversationAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["reference", "subject_display"]
     list_filter = [
+        DeadlineFilter,
         "status",
         "channel",
         "topic",
@@ -214,7 +249,7 @@ class ConversationAdmin(admin.ModelAdmin):
         "created_at",
         MeasureFilter,
     ]
-    list_select_related = ["topic", "assignee"]
+    list_select_related = ["topic", "assignee", "case"]
     # The messages' text is searched too (`get_search_results`).
     search_fields = ["reference", "subject", "contact_name", "contact_email"]
     search_help_text = _("Sucht in Vorgangsnummer, Betreff, Absender und Text der Nachrichten.")
@@ -232,6 +267,7 @@ class ConversationAdmin(admin.ModelAdmin):
         "last_message_at",
         "consent",
         "notify_progress",
+        "case_summary",
     ]
     fieldsets = [
         (
@@ -239,6 +275,18 @@ class ConversationAdmin(admin.ModelAdmin):
             {"fields": ["reference", "channel", "subject", "contact_name", "contact_email"]},
         ),
         (_("Bearbeitung"), {"fields": ["status", "topic", "assignee", "notes"]}),
+        (
+            _("Ergebnis (beim Abschließen)"),
+            {
+                "fields": [
+                    "case_summary",
+                    "outcome",
+                    "outcome_measure",
+                    "outcome_reason",
+                    "outcome_organisation",
+                ]
+            },
+        ),
         (
             _("Zeitpunkte und Einwilligung"),
             {
@@ -283,6 +331,26 @@ class ConversationAdmin(admin.ModelAdmin):
         subject = conversation.subject or "–"
         return subject if len(subject) <= 80 else f"{subject[:79]}…"
 
+    @admin.display(description=_("fällig"), ordering="case__due_date")
+    def due(self, conversation: Conversation) -> str:
+        return due_date_display(getattr(conversation, "case", None))
+
+    @admin.display(description=_("Fall"))
+    def case_summary(self, conversation: Conversation) -> SafeString:
+        case = getattr(conversation, "case", None)
+        if case is None:
+            return format_html("{}", "–")
+        return format_html(
+            '{} · {}: {} · {}: {} · <a href="{}">{}</a>',
+            case.get_status_display(),
+            _("fällig"),
+            due_date_display(case),
+            _("Ergebnis"),
+            case.get_outcome_display() or "–",
+            reverse("admin:feedback_case_change", args=[case.pk]),
+            _("Fall öffnen"),
+        )
+
     @admin.display(description=_("Einwilligung Datenschutz"))
     def consent(self, conversation: Conversation) -> str:
         if not conversation.consented_at:
@@ -321,6 +389,8 @@ class ConversationAdmin(admin.ModelAdmin):
             assignee=form.cleaned_data["assignee"],
             notes=form.cleaned_data["notes"],
             actor=request.user,
+            outcome=form.cleaned_data.get("outcome") or "",
+            outcome_details=outcome_details(form.cleaned_data),
         )
 
     def get_urls(self) -> list:
@@ -361,6 +431,7 @@ class ConversationAdmin(admin.ModelAdmin):
                         conversation=conversation,
                         author=request.user,
                         text=form.cleaned_data["text"],
+                        asks_citizen=form.cleaned_data["asks_citizen"],
                     )
                 except ValidationError as error:
                     form.add_error(None, error)

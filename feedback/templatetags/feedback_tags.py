@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, ngettext
 
 from feedback import receipts
+from feedback.cases.selectors import measure_contributions
 from feedback.forms import CommentForm
 from feedback.models import Comment, MeasureLink
 from feedback.receipts import receipt_message, receipt_read
@@ -135,7 +136,8 @@ MEASURE_COMMENTS_SHOWN = 20
 @register.inclusion_tag("feedback/includes/measure_feedback.html")
 def measure_feedback(measure: Model) -> dict[str, Any]:
     """ "Ihr Feedback – unsere Maßnahmen": how much feedback is linked to the measure, and the
-    public part of it. Three queries however many links there are."""
+    public part of it; and how many cases flowed into it (outcome "aufgenommen"), with links
+    to the public comments among them. Five queries however many there are."""
     counts = MeasureLink.objects.filter(measure=measure).counts()
     public = (
         Comment.objects.public()
@@ -144,8 +146,11 @@ def measure_feedback(measure: Model) -> dict[str, Any]:
         .order_by("-created_at", "-id")
     )
     public_count = public.count()
+    adopted_count, adopted_public = measure_contributions(measure)
     return {
         "measure": measure,
+        "adopted_count": adopted_count,
+        "adopted_public": list(adopted_public[:MEASURE_COMMENTS_SHOWN]) if adopted_count else [],
         "comment_count": counts["comments"],
         "conversation_count": counts["conversations"],
         "total": counts["comments"] + counts["conversations"],

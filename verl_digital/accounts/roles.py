@@ -39,6 +39,9 @@ MODERATION_PERMISSIONS = {
     ("feedback", "view_topic"),
     ("feedback", "add_topic"),
     ("feedback", "change_topic"),
+    # Cases: deadlines, outcomes and merging duplicates (never added or deleted by hand).
+    ("feedback", "view_case"),
+    ("feedback", "change_case"),
     # "Ihr Feedback – unsere Maßnahmen": link comments and conversations to measures, which
     # moderators must be able to find (read only: they edit no content).
     ("feedback", "view_measurelink"),

@@ -1,0 +1,191 @@
+"""Cases in the admin: the due date beside conversations and comments, the deadline filter,
+outcomes and merging duplicates. Every change goes through `feedback.cases.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from feedback.admin_tools import bulk_apply
+from feedback.cases.links import case_url
+from feedback.cases.selectors import cases_due_soon, cases_overdue
+from feedback.cases.services import case_merge, case_outcome_record, case_outcome_validate
+from feedback.models import Case, CaseOutcome
+from strategy.models import Measure
+
+OVERDUE = "ueberfaellig"
+DUE_SOON = "bald"
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    """ "überfällig" / "fällig in 2 Arbeitstagen", for any model with a `case` relation
+    (`case_field` says its name; "" on `Case` itself)."""
+
+    title = _("Frist")
+    parameter_name = "frist"
+    case_field = "case"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(OVERDUE, _("überfällig")), (DUE_SOON, _("fällig in 2 Arbeitstagen"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        selected = {OVERDUE: cases_overdue, DUE_SOON: cases_due_soon}.get(self.value() or "")
+        if selected is None:
+            return None
+        cases = selected().values("pk")
+        if not self.case_field:
+            return queryset.filter(pk__in=cases)
+        return queryset.filter(**{f"{self.case_field}__in": cases})
+
+
+class CaseDeadlineFilter(DeadlineFilter):
+    case_field = ""
+
+
+def due_date_display(case: Case | None) -> str:
+    if case is None:
+        return "–"
+    if case.paused_on is not None:
+        return _("ruht (Rückfrage)")
+    return date_format(case.due_date, "SHORT_DATE_FORMAT")
+
+
+class OutcomeFields(forms.Form):
+    """The outcome's fields, for the conversation's form and the comment's answer."""
+
+    outcome = forms.ChoiceField(
+        label=_("Ergebnis"),
+        choices=[
+            ("", "–"),
+            *[choice for choice in CaseOutcome.choices if choice[0] != "duplicate"],
+        ],
+        required=False,
+    )
+    outcome_measure = forms.ModelChoiceField(
+        label=_("aufgenommen in Maßnahme"), queryset=Measure.objects.all(), required=False
+    )
+    outcome_reason = forms.CharField(
+        label=_("Begründung für Bürger"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    outcome_organisation = forms.CharField(
+        label=_("weitergeleitet an"), max_length=200, required=False
+    )
+
+
+def outcome_details(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "reason": data.get("outcome_reason", ""),
+        "measure": data.get("outcome_measure"),
+        "organisation": data.get("outcome_organisation", ""),
+    }
+
+
+class MergeActionForm(admin.helpers.ActionForm):
+    into = forms.CharField(label=_("Dublette von (Vorgangsnummer)"), required=False, max_length=32)
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["outcome", "outcome_measure", "outcome_reason", "outcome_organisation"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:
+            case_outcome_validate(case=self.instance, **outcome_arguments(data))
+        return data
+
+
+def outcome_arguments(data: dict[str, Any]) -> dict[str, Any]:
+    return {"outcome": data.get("outcome") or "", **outcome_details(data)}
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """All cases with deadline and outcome; duplicates are merged here."""
+
+    form = CaseForm
+    list_display = [
+        "reference",
+        "channel",
+        "status",
+        "due",
+        "outcome",
+        "helpful",
+        "received_at",
+    ]
+    list_filter = [CaseDeadlineFilter, "status", "channel", "outcome", "helpful"]
+    search_fields = ["reference"]
+    list_per_page = 50
+    show_full_result_count = False
+    action_form = MergeActionForm
+    actions = ["merge_into"]
+    readonly_fields = [
+        "reference",
+        "channel",
+        "status",
+        "received_at",
+        "due_date",
+        "paused_on",
+        "answered_at",
+        "duplicate_of",
+        "helpful",
+        "rated_at",
+        "purged_at",
+        "page_link",
+    ]
+    fields = [
+        *readonly_fields,
+        "outcome",
+        "outcome_measure",
+        "outcome_reason",
+        "outcome_organisation",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("fällig"), ordering="due_date")
+    def due(self, case: Case) -> str:
+        return due_date_display(case)
+
+    @admin.display(description=_("Seite für Bürger"))
+    def page_link(self, case: Case) -> SafeString:
+        return format_html('<a href="{}" rel="noreferrer">{}</a>', case_url(case), _("öffnen"))
+
+    def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
+        case_outcome_record(case=obj, **outcome_arguments(form.cleaned_data))
+
+    @admin.action(description=_("Als Dublette zusammenführen"), permissions=["change"])
+    def merge_into(self, request: HttpRequest, queryset: QuerySet) -> None:
+        reference = (request.POST.get("into") or "").strip().upper()
+        into = Case.objects.filter(reference=reference).first()
+        if into is None:
+            self.message_user(
+                request,
+                _("Bitte geben Sie die Vorgangsnummer des Falls an, in den zusammengeführt wird."),
+                messages.ERROR,
+            )
+            return
+        changed, refused = bulk_apply(
+            queryset.exclude(pk=into.pk), lambda case: case_merge(duplicate=case, into=into)
+        )
+        self.message_user(
+            request,
+            _(
+                "%(changed)d Fall/Fälle mit %(reference)s zusammengeführt, %(refused)d nicht möglich."
+            )
+            % {"changed": changed, "refused": refused, "reference": into.reference},
+            messages.SUCCESS if not refused else messages.WARNING,
+        )
