@@ -1,9 +1,10 @@
 """The feedback app's admin lives with each sub-domain; importing the modules here lets
 Django's admin autodiscovery register them."""
 
+from feedback.alerts import admin as alerts
 from feedback.comments import admin as comments
 from feedback.inbox import admin as inbox
 from feedback.privacy import admin as privacy
 from feedback.subscriptions import admin as subscriptions
 
-__all__ = ["comments", "inbox", "privacy", "subscriptions"]
+__all__ = ["alerts", "comments", "inbox", "privacy", "subscriptions"]

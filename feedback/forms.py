@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from feedback.account_services import user_display_name
 from feedback.captcha import TextCaptchaField
 from feedback.inbox.parse import one_line
-from feedback.models import ReportReason, Topic
+from feedback.models import AlertDelivery, ReportReason, Topic
 from feedback.validators import validate_link_count
 from strategy.forms import LocalizedChoiceField
 
@@ -188,6 +188,17 @@ class ReportForm(SpamProtectionMixin):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AlertPreferenceForm(forms.Form):
+    """A staff member's choice of how to hear about the inbox."""
+
+    delivery = forms.ChoiceField(
+        label=_("Wie möchten Sie per E-Mail informiert werden?"),
+        choices=AlertDelivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie eine Einstellung.")},
     )
 
 

@@ -6,7 +6,7 @@ it runs the task, so rows queued before the split still name `feedback.tasks.sen
 READY has a `task_path` starting with `feedback.tasks.`.
 """
 
-from feedback.comments.digest import notify_moderators
+from feedback.alerts.digest import notify_moderators
 from feedback.outbox import send_email
 
 __all__ = ["notify_moderators", "send_email"]

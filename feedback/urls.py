@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("kommentare/abmelden/<slug:token>/", views.unsubscribe, name="unsubscribe"),
     path("konto/loeschen/", views.account_delete, name="account_delete"),
+    path("konto/benachrichtigungen/", views.alert_settings, name="alert_settings"),
     path("kontakt/", views.contact, name="contact"),
     path("kontakt/gesendet/<str:token>/", views.contact_sent, name="contact_sent"),
     path("vorgang/<signed:token>/", case_views.case_detail, name="case"),

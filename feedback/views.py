@@ -1,5 +1,6 @@
 """The feedback app's public pages: comment, reply, report and contact forms, address
-confirmation and unsubscribing, account deletion, the transparency page.
+confirmation and unsubscribing, account deletion, staff's alert settings, the transparency
+page.
 
 Small functions over the services. Every public form goes through `_form_page`: GET shows
 it; a POST first counts against the client's rate limit (over it: the form again with what
@@ -31,11 +32,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import account_services, receipts
+from feedback.alerts.selectors import alert_delivery
+from feedback.alerts.services import alert_preference_set
 from feedback.cases.links import case_token
 from feedback.comments import services as comments
 from feedback.comments.selectors import comment_page_number
 from feedback.forms import (
     AccountDeleteForm,
+    AlertPreferenceForm,
     CommentForm,
     ContactForm,
     ReportForm,
@@ -240,6 +244,24 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             return redirect("strategy:home")
         return render(request, "account/account_delete.html", {"form": form}, status=400)
     return render(request, "account/account_delete.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alert_settings(request: HttpRequest) -> HttpResponse:
+    """Staff choose how they hear about the inbox: at once, once a day, or not at all."""
+    if not request.user.is_staff:
+        raise Http404
+    form = AlertPreferenceForm(
+        request.POST or None, initial={"delivery": alert_delivery(request.user)}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            alert_preference_set(user=request.user, delivery=form.cleaned_data["delivery"])
+            messages.success(request, _("Ihre Einstellung ist gespeichert."))
+            return redirect("feedback:alert_settings")
+        return render(request, "account/alert_settings.html", {"form": form}, status=400)
+    return render(request, "account/alert_settings.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

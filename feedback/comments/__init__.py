@@ -1,1 +1,1 @@
-"""Comments on published content: submitting, moderation, reports, the moderators' digest."""
+"""Comments on published content: submitting, moderation, reports (the moderators' digest is in `feedback.alerts`)."""

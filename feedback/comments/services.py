@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.account_services import user_display_name
+from feedback.alerts.digest import moderators_notify_schedule
 from feedback.cases import services as cases
 from feedback.cases.links import case_absolute_url
 from feedback.comment_pages import comments_public_changed
-from feedback.comments.digest import moderators_notify_schedule
 from feedback.comments.selectors import author_is_trusted
 from feedback.models import (
     Case,

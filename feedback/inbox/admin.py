@@ -67,9 +67,11 @@ from feedback.overview import CHANNEL_LABELS, FeedbackItem, feedback_overview, v
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "position", "is_active"]
+    list_display = ["name", "position", "is_active", "responsible_group"]
     list_editable = ["position", "is_active"]
+    list_select_related = ["responsible_group"]
     search_fields = ["name"]
+    filter_horizontal = ["responsible_users"]
 
 
 @admin.register(AnswerTemplate)
@@ -361,7 +363,9 @@ class ConversationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mir zuweisen"), permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
         for conversation in queryset:
-            conversation_assign(conversation=conversation, assignee=request.user)
+            conversation_assign(
+                conversation=conversation, assignee=request.user, actor=request.user
+            )
         self.message_user(request, _("Die Vorgänge sind Ihnen zugewiesen."), messages.SUCCESS)
 
     @admin.action(
@@ -384,6 +388,7 @@ class ConversationAdmin(admin.ModelAdmin):
             topic=form.cleaned_data["topic"],
             assignee=form.cleaned_data["assignee"],
             notes=form.cleaned_data["notes"],
+            actor=request.user,
             outcome=form.cleaned_data.get("outcome") or "",
             outcome_details=outcome_details(form.cleaned_data),
         )

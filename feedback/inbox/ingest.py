@@ -8,7 +8,9 @@ checks. Both intake commands (`ingest_email`, `fetch_email`) use it.
 
 Threading trusts a Message-ID of ours in In-Reply-To/References from any sender (they are
 unguessable), a reference number in the subject only from the conversation's own address
-(numbers are sequential, so guessable). A reply sets its conversation back to *neu*.
+(numbers are sequential, so guessable). A reply sets its conversation back to *neu* and
+tells the assignee, or the topic's responsible staff when nobody is assigned; a new
+conversation tells the responsible staff (`feedback.alerts.services`).
 Attachments are stored under unguessable names in `MEDIA_ROOT/inbox/`, typed by their content,
 never by the sender's label.
 """
@@ -25,6 +27,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback.alerts.services import new_message_announce, reply_announce
 from feedback.cases.references import reference_allocate, reference_pattern
 from feedback.cases.services import case_conversation_changed, case_open_for_conversation
 from feedback.inbox.parse import InvalidMail, ParsedMail, parse_message, sniff_content_type
@@ -172,13 +175,16 @@ def _mail_store(mail: ParsedMail, *, dry_run: bool) -> tuple[Conversation, Messa
             last_message_at=now,
         )
         validated_save(conversation)
+        new_message_announce(conversation=conversation)
         case_open_for_conversation(conversation=conversation)
     else:
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        reopened = conversation.status in (ConversationStatus.ANSWERED, ConversationStatus.CLOSED)
         # A citizen wrote again: whatever the state, the conversation needs attention.
         conversation.status = ConversationStatus.NEW
         conversation.last_message_at = now
         validated_save(conversation)
+        reply_announce(conversation=conversation, reopened=reopened)
         case_conversation_changed(conversation=conversation, citizen_wrote=True)
     message = Message(
         conversation=conversation,

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback.alerts.services import assignment_announce, new_message_announce
 from feedback.cases import services as cases
 from feedback.cases.links import case_absolute_url
 from feedback.cases.references import reference_allocate
@@ -103,6 +104,7 @@ def conversation_open_from_form(
             )
         if notify_progress:
             address_request_confirmation(email=email)
+        new_message_announce(conversation=conversation)
     return conversation
 
 
@@ -140,23 +142,28 @@ def conversation_edit(
     topic: Topic | None,
     assignee: Any,
     notes: str,
+    actor: Any,
     outcome: str = "",
     outcome_details: dict[str, Any] | None = None,
 ) -> Conversation:
     """Save what staff changed on a conversation in the admin; a status change is checked.
 
     Closing needs the case's outcome: recorded before, or `outcome` (with its
-    `outcome_details` for `case_outcome_record`: reason, measure, organisation) now.
+    `outcome_details` for `case_outcome_record`: reason, measure, organisation) now. A new
+    assignee is told, unless `actor` (who made the change) assigned themselves.
     """
     with transaction.atomic():
         current = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if current.status != status:
             conversation_status_check(conversation=current, status=status)
+        reassigned = current.assignee_id != (assignee.pk if assignee else None)
         current.status = status
         current.topic = topic
         current.assignee = assignee
         current.notes = notes
         validated_save(current)
+        if reassigned:
+            assignment_announce(conversation=current, actor=actor)
         case = cases.case_conversation_changed(conversation=current)
         if case is not None and outcome:
             case = cases.case_outcome_record(case=case, outcome=outcome, **(outcome_details or {}))
@@ -168,11 +175,15 @@ def conversation_edit(
     return current
 
 
-def conversation_assign(*, conversation: Conversation, assignee: Any) -> Conversation:
+def conversation_assign(*, conversation: Conversation, assignee: Any, actor: Any) -> Conversation:
+    """Make `assignee` responsible; they are told unless they are `actor`, assigning themselves."""
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        reassigned = conversation.assignee_id != (assignee.pk if assignee else None)
         conversation.assignee = assignee
         validated_save(conversation)
+        if reassigned:
+            assignment_announce(conversation=conversation, actor=actor)
     return conversation
 
 

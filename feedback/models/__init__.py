@@ -6,6 +6,14 @@ as `feedback.models.<name>`.
 """
 
 from feedback.models.accounts import AccountConsent
+from feedback.models.alerts import (
+    Alert,
+    AlertDelivery,
+    AlertKind,
+    AlertPreference,
+    AlertQuerySet,
+    OverdueSummarySent,
+)
 from feedback.models.cases import (
     AnswerTargetUnit,
     Case,
@@ -51,6 +59,11 @@ from feedback.models.subscriptions import (
 
 __all__ = [
     "AccountConsent",
+    "Alert",
+    "AlertDelivery",
+    "AlertKind",
+    "AlertPreference",
+    "AlertQuerySet",
     "AnswerTargetUnit",
     "AnswerTemplate",
     "Attachment",
@@ -76,6 +89,7 @@ __all__ = [
     "Message",
     "ModerationAction",
     "ModerationStep",
+    "OverdueSummarySent",
     "PrivacyRequest",
     "PrivacyRequestKind",
     "ReferenceCounter",

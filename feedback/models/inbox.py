@@ -41,6 +41,27 @@ class Topic(Translatable, models.Model):
         default=True,
         help_text=_("Ausgeblendete Themen bleiben an bestehenden Vorgängen erhalten."),
     )
+    responsible_group = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zuständige Gruppe"),
+        help_text=_(
+            "Ihre Mitglieder erhalten eine E-Mail, wenn zu diesem Thema eine Nachricht "
+            "eingeht. Ist weder eine Gruppe noch eine Person eingetragen: die Gruppe "
+            "„Moderation“."
+        ),
+    )
+    responsible_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"is_staff": True},
+        verbose_name=_("zuständige Personen"),
+        help_text=_("Erhalten zusätzlich zur Gruppe eine E-Mail bei neuen Nachrichten."),
+    )
     # The responsible team's answer target: in working days, or in calendar months where a
     # law says so (a barrier report: one month, § 12b (4) BGG).
     answer_target = models.PositiveSmallIntegerField(

@@ -12,6 +12,10 @@ their own because they reach across every model that holds personal data:
 - the admin's change log (`object_repr` repeats an object's name),
 - sessions of signed-in users.
 
+Staff's own alert records (`Alert`, `AlertPreference`, `OverdueSummarySent`) name a staff
+account and a conversation, nothing a citizen wrote: they go with the account or the
+conversation (cascade), mailed alerts after 30 days and summary records after 90.
+
 No IP address is stored anywhere, so there is none to export or erase.
 
 `lookup` finds what is stored about an address and logs each request (`PrivacyRequest`),

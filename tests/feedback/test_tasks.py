@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
-from feedback.comments.digest import notify_moderators
+from feedback.alerts.digest import notify_moderators
 from feedback.outbox import send_email
 from tests.feedback.factories import CommentFactory
 

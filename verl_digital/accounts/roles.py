@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.apps import apps
 
-from feedback.comments.digest import MODERATION
+from feedback.alerts.digest import MODERATION
 
 EDITORS = "Redaktion"
 ADMINISTRATION = "Administration"

@@ -105,6 +105,7 @@ def test_a_topic_change_moves_the_due_date():
             topic=barrier,
             assignee=None,
             notes="",
+            actor=None,
         )
     conversation.case.refresh_from_db()
     assert conversation.case.due_date == date(2026, 7, 1)
@@ -131,6 +132,7 @@ def test_closing_needs_an_outcome_and_the_outcome_is_checked(moderator):
             topic=None,
             assignee=None,
             notes="",
+            actor=None,
         )
     measure = MeasureFactory()
     conversation_edit(
@@ -139,6 +141,7 @@ def test_closing_needs_an_outcome_and_the_outcome_is_checked(moderator):
         topic=None,
         assignee=None,
         notes="",
+        actor=None,
         outcome=CaseOutcome.ADOPTED,
         outcome_details={"measure": measure},
     )

@@ -173,6 +173,7 @@ def test_edit_saves_staff_fields_and_checks_the_status(superuser):
         topic=topic,
         assignee=superuser,
         notes="Rückruf vereinbart",
+        actor=superuser,
     )
     assert (edited.topic, edited.assignee, edited.notes) == (topic, superuser, "Rückruf vereinbart")
     with pytest.raises(ValidationError):
@@ -182,6 +183,7 @@ def test_edit_saves_staff_fields_and_checks_the_status(superuser):
             topic=None,
             assignee=None,
             notes="",
+            actor=superuser,
         )
 
 

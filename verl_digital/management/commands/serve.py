@@ -5,7 +5,9 @@ the static files (production only), migrate, create the cache table (used withou
 create the staff roles, load the rejection reasons, the Verl content and the inbox topics
 (never overwriting what an editor changed).
 Then it starts the task worker (mail is sent only there) and the web server, prints where
-the site is and how staff sign in, and stops both when either ends or on Ctrl-C.
+the site is and how staff sign in, and stops both when either ends or on Ctrl-C. While they
+run, it starts `send_overdue_summary` every `SUMMARY_EVERY` seconds, as the compose stack's
+`overdue-summary` service does (README, *Scheduled jobs*).
 
 The web server is gunicorn with the production configuration (verl_digital/gunicorn_conf.py)
 on 127.0.0.1; with `--dev`, Django's runserver with autoreload instead.
@@ -35,6 +37,8 @@ PREPARATION = [
     "load_verl_content",
     "setup_inbox",
 ]
+# Seconds between two starts of `send_overdue_summary` (it sends once per person and day).
+SUMMARY_EVERY = 900
 
 
 class Command(BaseCommand):
@@ -75,7 +79,14 @@ class Command(BaseCommand):
             if not _wait_for_port(settings.PORT, processes):
                 raise CommandError("The web server did not start; see its output above.")
             self._banner(dev)
+            summary = [sys.executable, str(MANAGE), "send_overdue_summary", "--verbosity", "0"]
+            next_summary, running = time.monotonic(), None
             while all(process.poll() is None for process in processes):
+                if time.monotonic() >= next_summary and (
+                    running is None or running.poll() is not None
+                ):
+                    running = subprocess.Popen(summary, env=env)  # noqa: S603
+                    next_summary = time.monotonic() + SUMMARY_EVERY
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass  # Ctrl-C reached the children through the terminal as well

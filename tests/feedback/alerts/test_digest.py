@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from feedback.comments import digest
+from feedback.alerts import digest
 from feedback.models import Comment, ModerationAction
 from tests.feedback.comments.test_services import submit
 from tests.feedback.factories import UserFactory
@@ -21,9 +21,7 @@ def test_moderators_get_one_batched_digest_per_interval(
     with django_capture_on_commit_callbacks(execute=True):
         first = submit(page, text="Erster")
         second = submit(page, text="Zweiter")
-    assert DBTaskResult.objects.filter(
-        task_path="feedback.comments.digest.notify_moderators"
-    ).exists()
+    assert DBTaskResult.objects.filter(task_path="feedback.alerts.digest.notify_staff").exists()
     assert mail.outbox == []  # never inside the request
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -40,7 +38,7 @@ def test_moderators_get_one_batched_digest_per_interval(
     with django_capture_on_commit_callbacks(execute=True):
         third = submit(page, text="Dritter")
     scheduled = DBTaskResult.objects.filter(
-        task_path="feedback.comments.digest.notify_moderators", status="READY"
+        task_path="feedback.alerts.digest.notify_staff", status="READY"
     ).get()
     assert scheduled.run_after > timezone.now() + timedelta(seconds=590)
     run_tasks()
