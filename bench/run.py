@@ -440,7 +440,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["start", "measure", "transparency", "search", "admin", "comment"],
+        choices=["start", "measure", "transparency", "search", "case", "admin", "comment"],
         help="measure only these endpoints (repeatable); does not write bench/RESULTS.md",
     )
     args = parser.parse_args()

@@ -275,7 +275,10 @@ def _moderation_step(*, comment: Comment, step: str, moderator: Any, reason: str
     if status == CommentStatus.APPROVED:
         comment.hidden_at = None  # approving is the review that reports ask for
     validated_save(comment)
-    cases.case_comment_changed(comment=comment)
+    case = cases.case_comment_changed(comment=comment)
+    if case is not None and status != CommentStatus.APPROVED and not case.outcome:
+        # An unpublished comment gets no answer: its case closes with that as its outcome.
+        cases.case_outcome_record(case=case, outcome=CaseOutcome.SPAM)
     _reports_resolve(comment, at=comment.moderated_at)
     _step_done(comment=comment, step=step, actor=moderator, reason=reason)
     return comment

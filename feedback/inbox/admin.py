@@ -212,8 +212,10 @@ def _status_action(status: str, label: Any):
             modeladmin.message_user(
                 request,
                 ngettext(
-                    "%(count)d Vorgang ließ sich nicht umstellen (Status erlaubt das nicht).",
-                    "%(count)d Vorgänge ließen sich nicht umstellen (Status erlaubt das nicht).",
+                    "%(count)d Vorgang ließ sich nicht umstellen (der Status erlaubt das nicht, "
+                    "oder zum Abschließen fehlt das Ergebnis des Falls).",
+                    "%(count)d Vorgänge ließen sich nicht umstellen (der Status erlaubt das "
+                    "nicht, oder zum Abschließen fehlt das Ergebnis des Falls).",
                     refused,
                 )
                 % {"count": refused},

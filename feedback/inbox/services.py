@@ -28,6 +28,7 @@ from feedback.cases.references import reference_allocate
 from feedback.inbox.parse import storable_text
 from feedback.models import (
     AnswerTargetUnit,
+    Case,
     Channel,
     Conversation,
     ConversationStatus,
@@ -122,8 +123,20 @@ def conversation_status_check(*, conversation: Conversation, status: str) -> Non
     )
 
 
+def _outcome_check(*, case: Case | None, status: str) -> None:
+    """Every case closes with its outcome (Auskunft gegeben, aufgenommen in …, …)."""
+    if case is not None and status == ConversationStatus.CLOSED and not case.outcome:
+        raise ValidationError(
+            {"outcome": _("Bitte halten Sie beim Abschließen das Ergebnis des Falls fest.")},
+            code="outcome_required",
+        )
+
+
 def conversation_set_status(*, conversation: Conversation, status: str) -> Conversation:
-    """Move a conversation to another status, if that step is allowed from where it is."""
+    """Move a conversation to another status, if that step is allowed from where it is.
+
+    Closing needs the case's outcome, recorded before (`conversation_edit` records it).
+    """
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if conversation.status == status:
@@ -131,7 +144,8 @@ def conversation_set_status(*, conversation: Conversation, status: str) -> Conve
         conversation_status_check(conversation=conversation, status=status)
         conversation.status = status
         validated_save(conversation)
-        cases.case_conversation_changed(conversation=conversation)
+        case = cases.case_conversation_changed(conversation=conversation)
+        _outcome_check(case=case, status=status)
     return conversation
 
 
@@ -167,11 +181,7 @@ def conversation_edit(
         case = cases.case_conversation_changed(conversation=current)
         if case is not None and outcome:
             case = cases.case_outcome_record(case=case, outcome=outcome, **(outcome_details or {}))
-        if case is not None and status == ConversationStatus.CLOSED and not case.outcome:
-            raise ValidationError(
-                {"outcome": _("Bitte halten Sie beim Abschließen das Ergebnis des Falls fest.")},
-                code="outcome_required",
-            )
+        _outcome_check(case=case, status=status)
     return current
 
 

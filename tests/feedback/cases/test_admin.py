@@ -125,3 +125,15 @@ def test_case_list_and_detail_open_for_moderators(moderator_client, cases):
     response = moderator_client.get(reverse("admin:feedback_case_change", args=[late.case.pk]))
     assert response.status_code == 200
     assert late.case.reference in response.content.decode()
+
+
+def test_the_bulk_close_action_leaves_cases_without_an_outcome_open(moderator):
+    conversation = open_case("Ohne Ergebnis", "c@example.org")
+    response = signed_in(moderator).post(
+        CONVERSATIONS,
+        {"action": "mark_closed", "_selected_action": [conversation.pk]},
+        follow=True,
+    )
+    conversation.refresh_from_db()
+    assert conversation.status == ConversationStatus.NEW
+    assert "ließ sich nicht umstellen" in response.content.decode()

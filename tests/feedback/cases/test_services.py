@@ -157,6 +157,25 @@ def test_closing_needs_an_outcome_and_the_outcome_is_checked(moderator):
     assert "Grund" in str(refused.value)
 
 
+def test_a_status_change_cannot_close_a_case_without_its_outcome():
+    conversation = open_case()
+    with pytest.raises(ValidationError, match="Ergebnis des Falls"):
+        conversation_set_status(conversation=conversation, status=ConversationStatus.CLOSED)
+    conversation.refresh_from_db()
+    assert conversation.status == ConversationStatus.NEW
+    services.case_outcome_record(case=conversation.case, outcome=CaseOutcome.INFORMATION)
+    closed = conversation_set_status(conversation=conversation, status=ConversationStatus.CLOSED)
+    assert closed.status == ConversationStatus.CLOSED
+
+
+@pytest.mark.parametrize("step", ["comment_reject", "comment_mark_spam"])
+def test_an_unpublished_comment_closes_its_case_with_no_answer_as_outcome(page, moderator, step):
+    comment = comment_services.comment_submit(target=page, author_name="A", text="Werbung")
+    getattr(comment_services, step)(comment=comment, moderator=moderator)
+    comment.case.refresh_from_db()
+    assert (comment.case.status, comment.case.outcome) == (CaseStatus.CLOSED, CaseOutcome.SPAM)
+
+
 def test_a_duplicate_stays_one():
     first, second = open_case(email="a@example.org"), open_case(email="b@example.org")
     services.case_merge(duplicate=second.case, into=first.case)
