@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from feedback.models import CommentReport, ModerationAction, PrivacyRequest, ReportReason
 from feedback.outbox import send_email
+from feedback.subscriptions.services import AddressPurposes
 from strategy.models import Measure
 from tests.feedback.factories import (
     AnswerTemplateFactory,
@@ -272,7 +273,10 @@ def feedback_mail_contexts() -> dict[str, dict]:
     url = "https://verl.example/link/"
     footer = {"unsubscribe_url": url, "cdo_email": "digital@verl.example"}
     return {
-        "address_confirm": {"confirm_url": url, "for_comments": True, "for_contact": True},
+        "address_confirm": {
+            "confirm_url": url,
+            "purposes": AddressPurposes(comments=True, contact=True),
+        },
         "answer": {
             "text": "Guten Tag,\n\nvielen Dank.",
             "reference": "VERL-2026-000001",
