@@ -26,8 +26,8 @@ class MFAConfig(AllauthMFAConfig):
     def ready(self) -> None:
         super().ready()
         authenticator = self.get_model("Authenticator")
-        authenticator._meta.verbose_name = _("zweiter Faktor")
-        authenticator._meta.verbose_name_plural = _("zweite Faktoren")
+        authenticator._meta.verbose_name = _("Anmeldefaktor")
+        authenticator._meta.verbose_name_plural = _("Anmeldefaktoren")
         labels = {
             "user": _("Konto"),
             "type": _("Art"),
