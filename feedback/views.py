@@ -209,14 +209,19 @@ def address_confirm(request: HttpRequest, token: str) -> HttpResponse:
         link = subscriptions.confirmation_link(token)
     except BadSignature:
         return render(request, "feedback/confirmedaddress_invalid.html", status=400)
+    purposes = subscriptions.address_purposes(email=link.email)
     if request.method == "POST":
         done = subscriptions.address_confirm_link(link=link) is not None
         return render(
-            request, "feedback/confirmedaddress_confirm.html", {"done": done, "used": not done}
+            request,
+            "feedback/confirmedaddress_confirm.html",
+            {"done": done, "used": not done, "purposes": purposes},
         )
     used = subscriptions.confirmation_link_used(link)
     return render(
-        request, "feedback/confirmedaddress_confirm.html", {"email": link.email, "used": used}
+        request,
+        "feedback/confirmedaddress_confirm.html",
+        {"email": link.email, "used": used, "purposes": purposes},
     )
 
 
@@ -225,10 +230,11 @@ def address_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The token in the URL is the only credential needed: it was mailed to the address."""
     address = get_object_or_404(ConfirmedAddress, unsubscribe_token=token)
+    context = {"address": address, "purposes": subscriptions.address_purposes(email=address.email)}
     if request.method == "POST":
         subscriptions.address_unsubscribe(token=token)
-        return render(request, "feedback/confirmedaddress_unsubscribe.html", {"done": True})
-    return render(request, "feedback/confirmedaddress_unsubscribe.html", {"address": address})
+        context["done"] = True
+    return render(request, "feedback/confirmedaddress_unsubscribe.html", context)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from strategy.history import ReadableHistory
 from strategy.models import (
     ActionField,
     BestPractice,
@@ -61,7 +62,13 @@ def easy_language_fieldset() -> tuple:
 
 class ContentChangeAdmin(SimpleHistoryAdmin):
     """Every save and delete (forms, inlines, list edits, bulk delete, history reverts) makes
-    the cached public pages stale (`strategy.services.content_changed`)."""
+    the cached public pages stale (`strategy.services.content_changed`). The history lists
+    each change readably (`strategy.history`)."""
+
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> ReadableHistory:
+        return ReadableHistory(self.model, historical_record)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -41,6 +41,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from strategy.base import now_to_the_minute, text_normalize
+
 
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("Entwurf")
@@ -177,7 +179,7 @@ class Publishable(Translatable, models.Model):
     )
     publish_at = models.DateTimeField(
         _("Veröffentlichen ab"),
-        default=timezone.now,
+        default=now_to_the_minute,
         help_text=_("Ein Datum in der Zukunft veröffentlicht den Eintrag erst dann."),
     )
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
@@ -192,6 +194,10 @@ class Publishable(Translatable, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        text_normalize(self)
 
     @classmethod
     def publication_prefixes(cls, prefix: str = "") -> list[str]:
@@ -504,6 +510,10 @@ class MeasureUpdate(Translatable, models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.measure.get_absolute_url()}#notiz-{self.pk}"
 
+    def clean(self) -> None:
+        super().clean()
+        text_normalize(self)
+
 
 class ProjectStatus(models.TextChoices):
     PLANNED = "planned", _("in Vorbereitung")
@@ -681,8 +691,10 @@ class SeedRecord(models.Model):
     """What `load_verl_content` wrote, so a later run can tell an editor's change from its own."""
 
     key = models.CharField(_("Schlüssel"), max_length=255, unique=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("Inhaltstyp")
+    )
+    object_id = models.PositiveBigIntegerField(_("Objekt-ID"))
     checksum = models.CharField(_("Prüfsumme"), max_length=64)
     loaded_at = models.DateTimeField(_("geladen"), auto_now=True)
 

@@ -183,7 +183,7 @@ class Conversation(models.Model):
 
     class Meta:
         verbose_name = _("Vorgang")
-        verbose_name_plural = _("Posteingang")
+        verbose_name_plural = _("Vorgänge")
         ordering = ["-last_message_at", "-id"]
         indexes = [
             models.Index(fields=["-last_message_at", "-id"], name="conversation_latest_idx"),

@@ -5,6 +5,10 @@ measures (`notify_progress`) get one confirmation mail; only a `ConfirmedAddress
 wants mail is sent anything, always with a one-click unsubscribe link (RFC 8058). The mail
 holds nothing the submitter wrote, and unrequested mails to one address are limited per day
 (`CONFIRMATION_MAILS_PER_DAY`), so the forms cannot be used to mail strangers.
+
+The confirmation mail, the confirmation page and the unsubscribe page say what the address
+was given for (`address_purposes`): read from what asked for updates to it — comments with
+`notify`, contact-form conversations with `notify_progress` — not stored a second time.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import ConfirmedAddress, UnrequestedMail
+from feedback.models import Comment, ConfirmedAddress, Conversation, UnrequestedMail
 from feedback.outbox import absolute_url, email_queue
 from feedback.ratelimit import mailbox_fingerprint
 from strategy.base import validated_save
@@ -42,6 +46,25 @@ class ConfirmationLink:
 
     email: str
     state: str
+
+
+@dataclass(frozen=True)
+class AddressPurposes:
+    """What an address was given for: updates on comments, on measures (contact form), both;
+    neither once what asked for them is gone (erased, or past retention)."""
+
+    comments: bool
+    contact: bool
+
+
+def address_purposes(*, email: str) -> AddressPurposes:
+    """Whether `email` asked for updates when commenting and/or in the contact form."""
+    return AddressPurposes(
+        comments=Comment.objects.filter(author_email__iexact=email, notify=True).exists(),
+        contact=Conversation.objects.filter(
+            contact_email__iexact=email, notify_progress=True
+        ).exists(),
+    )
 
 
 def _address_state(email: str) -> str:
@@ -116,7 +139,11 @@ def address_request_confirmation(*, email: str, user: Any = None) -> bool:
     if confirmation_mail_limit_exceeded(email):
         return False
     url = reverse("feedback:address_confirm", kwargs={"token": confirmation_token(email)})
-    email_queue(to=email, template="address_confirm", context={"confirm_url": absolute_url(url)})
+    email_queue(
+        to=email,
+        template="address_confirm",
+        context={"confirm_url": absolute_url(url), "purposes": address_purposes(email=email)},
+    )
     return True
 
 

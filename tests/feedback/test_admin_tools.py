@@ -55,5 +55,5 @@ def test_the_inbox_is_never_counted_in_full(moderator, monkeypatch, superuser):
     with CaptureQueriesContext(connection) as captured:
         response = signed_in(superuser).get(reverse("admin:feedback_conversation_changelist"))
     assert response.status_code == 200
-    assert "4 Posteingang" in response.content.decode()  # the paginator says "4 <plural>"
+    assert "4 Vorgänge" in response.content.decode()  # the paginator says "4 <plural>"
     assert all("LIMIT 3" in sql for sql in _counts(captured)), _counts(captured)

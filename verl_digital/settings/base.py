@@ -49,9 +49,9 @@ INSTALLED_APPS = [
     "captcha",
     "allauth",
     "allauth.account",
-    "allauth.mfa",
+    "verl_digital.apps_third_party.MFAConfig",  # allauth.mfa, named in German
     "django_tasks",
-    "django_tasks_db",
+    "verl_digital.apps_third_party.TasksDatabaseConfig",  # django_tasks_db, named in German
     "verl_digital",
     "strategy",
     "feedback",
