@@ -20,7 +20,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import CommentReport, ModerationAction, PrivacyRequest, ReportReason
+from feedback.inbox.services import conversation_open_from_form
+from feedback.models import (
+    AlertDelivery,
+    AlertPreference,
+    CommentReport,
+    ModerationAction,
+    PrivacyRequest,
+    ReportReason,
+)
 from feedback.outbox import send_email
 from feedback.subscriptions.services import AddressPurposes
 from strategy.models import Measure
@@ -159,10 +167,17 @@ def admin_objects(verl_demo_content, superuser, run_tasks) -> None:
     RejectionReasonFactory()
     TopicFactory()
     AnswerTemplateFactory()
-    MessageFactory()
+    conversation_open_from_form(
+        name="Erika",
+        email="erika@example.org",
+        subject="Frage",
+        topic=None,
+        text="Text",
+        consent_version="1",
+    )
     ConfirmedAddressFactory()
     PrivacyRequest.objects.create(kind="export", email_hash="0" * 64, actor_name="admin")
-    UserFactory()
+    AlertPreference.objects.create(user=UserFactory(), delivery=AlertDelivery.DAILY)
     send_email.enqueue(subject="Test", body="Test", to=["a@example.org"])
     measure = Measure.objects.first()
     measure.title = f"{measure.title} (geändert)"
@@ -272,6 +287,15 @@ def feedback_mail_contexts() -> dict[str, dict]:
     report = CommentReport.objects.create(comment=comment, reason=ReportReason.values[0])
     url = "https://verl.example/link/"
     footer = {"unsubscribe_url": url, "cdo_email": "digital@verl.example"}
+    conversation = MessageFactory().conversation
+    case_line = {
+        "reference": "VERL-2026-000002",
+        "due_date": timezone.localdate(),
+        "topic": "Barriere melden",
+        "subject": "Formular",
+        "comment": False,
+        "url": url,
+    }
     return {
         "address_confirm": {
             "confirm_url": url,
@@ -292,6 +316,22 @@ def feedback_mail_contexts() -> dict[str, dict]:
             "new_status": "in Umsetzung",
             "measure_url": url,
             **footer,
+        },
+        "comment_received": {"comment": comment, "case_url": url, **footer},
+        "staff_alerts": {
+            "items": [
+                {"kind": "Neue Nachricht", "conversation": conversation, "url": url, "count": 2}
+            ],
+            "more": 3,
+            "count": 4,
+            "daily": True,
+            "settings_url": url,
+        },
+        "overdue_summary": {
+            "day": timezone.localdate(),
+            "overdue": [case_line],
+            "soon": [{**case_line, "comment": True}],
+            "settings_url": url,
         },
         "moderators_digest": {
             "comments": [(comment, url)],
