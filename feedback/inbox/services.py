@@ -189,8 +189,11 @@ def answer_subject(conversation: Conversation) -> str:
     return f"AW: {subject} [{conversation.reference}]"
 
 
-def conversation_answer(*, conversation: Conversation, author: Any, text: str) -> Message:
-    """Store a staff answer in the conversation and e-mail it to the citizen.
+def conversation_answer(
+    *, conversation: Conversation, author: Any, text: str, close: bool = False
+) -> Message:
+    """Store a staff answer in the conversation and e-mail it to the citizen; the
+    conversation is then answered, or closed if `close` (nothing more to do).
 
     The mail carries a Message-ID of ours and In-Reply-To/References to the latest message
     with an ID, so mail clients thread it and the citizen's reply joins this conversation.
@@ -231,7 +234,7 @@ def conversation_answer(*, conversation: Conversation, author: Any, text: str) -
             created_at=now,
         )
         validated_save(message)
-        conversation.status = ConversationStatus.ANSWERED
+        conversation.status = ConversationStatus.CLOSED if close else ConversationStatus.ANSWERED
         conversation.last_message_at = now
         validated_save(conversation)
         headers = {"Message-ID": f"<{message_id}>"}
