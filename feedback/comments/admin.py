@@ -308,6 +308,9 @@ def _moderation_action(
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     form = CommentAdminForm
     action_form = CommentActionForm
     list_display = [
@@ -636,6 +639,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class CommentLogAdmin(ReadOnlyAdmin):
     """Read-only lists of rows about one comment each (log entries, reports)."""
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_select_related = ["comment"]
     show_full_result_count = False
     paginator = LargeTablePaginator
@@ -694,7 +700,7 @@ class CommentReportAdmin(CommentLogAdmin):
     """Readers' reports. Moderators resolve them here too: the report was unfounded
     (the comment stays public) or the comment is hidden, each a logged moderation step."""
 
-    list_display = ["created_at", "reason", "note", "comment_link", "comment_status", "resolved_at"]
+    list_display = ["reported", "reason", "note", "comment_link", "comment_status", "resolved"]
     list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
     list_select_related = ["comment"]
     action_form = ReportActionForm
@@ -721,6 +727,16 @@ class CommentReportAdmin(CommentLogAdmin):
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("feedback.change_comment")
+
+    @admin.display(description=_("gemeldet am"), ordering="created_at")
+    def reported(self, report: CommentReport) -> str:
+        return date_format(timezone.localtime(report.created_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("erledigt am"), ordering="resolved_at")
+    def resolved(self, report: CommentReport) -> str:
+        if report.resolved_at is None:
+            return "–"
+        return date_format(timezone.localtime(report.resolved_at), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=_("Kommentar ist"))
     def comment_status(self, report: CommentReport) -> str:

@@ -252,18 +252,21 @@ def _status_action(status: str, label: Any):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     form = ConversationForm
     # What fits beside the filters at 1280 px; channel and topic are filters, the address
     # is searched and shown on the conversation's page.
     list_display = [
-        "reference",
+        "number",
         "subject_display",
         "sender",
         "status",
         "assignee_name",
         "last_message",
     ]
-    list_display_links = ["reference", "subject_display"]
+    list_display_links = ["number", "subject_display"]
     list_filter = [
         "status",
         "channel",
@@ -279,7 +282,7 @@ class ConversationAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     paginator = LargeTablePaginator
-    sortable_by = ["reference", "status", "last_message"]
+    sortable_by = ["number", "status", "last_message"]
     readonly_fields = [
         "reference",
         "channel",
@@ -340,6 +343,10 @@ class ConversationAdmin(admin.ModelAdmin):
     def subject_display(self, conversation: Conversation) -> str:
         subject = conversation.subject or "–"
         return subject if len(subject) <= 80 else f"{subject[:79]}…"
+
+    @admin.display(description=_("Nummer"), ordering="reference")
+    def number(self, conversation: Conversation) -> str:
+        return conversation.reference
 
     @admin.display(description=_("Absender"))
     def sender(self, conversation: Conversation) -> str:
