@@ -128,7 +128,7 @@ def test_actions_and_filters_stay_usable_at_390_px(admin_site, new_page, name):
     action = page.locator('select[name="action"]')
     action.scroll_into_view_if_needed()
     box = action.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert 0 <= box["x"] <= box["x"] + box["width"] <= 390, box
     page.locator('input[name="_selected_action"]').first.check()
     options = action.locator("option").all()
     action.select_option(options[-1].get_attribute("value"))
@@ -139,7 +139,7 @@ def test_actions_and_filters_stay_usable_at_390_px(admin_site, new_page, name):
     assert filters.is_visible()
     first_choice = filters.locator("a").nth(1)
     box = first_choice.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert 0 <= box["x"] <= box["x"] + box["width"] <= 390, box
     first_choice.click()
     page.wait_for_load_state("load")
     assert page.locator("#result_list, .paginator").first.is_visible()
