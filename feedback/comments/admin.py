@@ -2,7 +2,9 @@
 
 Every change goes through `feedback.comments.services`, never a plain save: bulk actions and
 the change form call the services, and the form explains a refused step with the same checks
-(`comment_step_check`). Comments cannot be added here. The queue loads the commented items
+(`comment_step_check`). Readers' reports are resolved on the comment's page or as actions of
+the report list (dismissed, or the comment hidden). The queue opens on pending comments,
+oldest first (`queue_status`). Comments cannot be added here. The queue loads the commented items
 per content type, not per row (see `feedback.admin_tools` for long lists). Citizens' e-mail
 addresses (fields and search) are shown only to staff with `feedback.change_comment`.
 """
