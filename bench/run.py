@@ -497,7 +497,10 @@ def main() -> int:
                     "admin, 4 connections: moderation queue",
                     "/admin/feedback/comment/?status__exact=pending",
                 ),
-                ("admin, 4 connections: all comments", "/admin/feedback/comment/"),
+                (
+                    "admin, 4 connections: all comments",
+                    "/admin/feedback/comment/?status__exact=alle",
+                ),
                 ("admin, 4 connections: inbox", "/admin/feedback/conversation/"),
             ]:
                 if status(f"{server.base}{path}", cookie) != 200:

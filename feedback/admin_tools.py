@@ -38,6 +38,14 @@ class LargeTablePaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
+        if (
+            isinstance(queryset, QuerySet)
+            and queryset.query.annotations
+            and not queryset.query.combinator
+        ):
+            # Rows, not what is shown of them: an annotation made for the page (a subquery
+            # per row) would otherwise be computed for every row counted or estimated.
+            queryset = queryset.values("pk")
         bounded = queryset[: self.EXACT_LIMIT + 1].count()
         if bounded <= self.EXACT_LIMIT:
             return bounded

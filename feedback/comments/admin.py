@@ -2,7 +2,9 @@
 
 Every change goes through `feedback.comments.services`, never a plain save: bulk actions and
 the change form call the services, and the form explains a refused step with the same checks
-(`comment_step_check`). Comments cannot be added here. The queue loads the commented items
+(`comment_step_check`). Readers' reports are resolved on the comment's page or as actions of
+the report list (dismissed, or the comment hidden). The queue opens on pending comments,
+oldest first (`queue_status`). Comments cannot be added here. The queue loads the commented items
 per content type, not per row (see `feedback.admin_tools` for long lists). Citizens' e-mail
 addresses (fields and search) are shown only to staff with `feedback.change_comment`.
 """
@@ -14,19 +16,24 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from feedback.account_services import user_display_name
 from feedback.admin_tools import LargeTablePaginator, ReadOnlyInline, bulk_apply
 from feedback.cases.admin import DeadlineFilter, due_date_display
 from feedback.comments import services
@@ -89,6 +96,60 @@ class TargetFilter(admin.SimpleListFilter):
         return queryset.filter(content_type_id=content_type_id, object_id=object_id)
 
 
+# The queue's status filter: `?status__exact=…` (the link in the moderators' digest too).
+STATUS_PARAMETER = "status__exact"
+ALL_STATUSES = "alle"
+# Query parameters that only page or sort the list: with nothing else, the queue shows what
+# waits for a moderator.
+_PAGING_PARAMETERS = frozenset({"o", "p", "e"})
+
+
+def queue_status(request: HttpRequest) -> str:
+    """The status the comment list shows: the one chosen, else "pending" for the bare list.
+
+    A search or another filter looks at every status unless one is chosen, so that
+    "mit offenen Meldungen" (approved comments) is not emptied by the default.
+    """
+    chosen = request.GET.get(STATUS_PARAMETER)
+    if chosen:
+        return chosen
+    if set(request.GET) - _PAGING_PARAMETERS:
+        return ALL_STATUSES
+    return CommentStatus.PENDING
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, opening on "Wartet auf Prüfung", with "Alle" as a choice of its own."""
+
+    title = _("Status")
+    parameter_name = STATUS_PARAMETER
+
+    def __init__(self, request: HttpRequest, *args: Any) -> None:
+        self.current = queue_status(request)
+        super().__init__(request, *args)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(CommentStatus.choices)
+
+    def value(self) -> str:
+        return self.current
+
+    def choices(self, changelist: Any) -> Any:
+        for value, label in [(ALL_STATUSES, _("Alle")), *self.lookup_choices]:
+            yield {
+                "selected": self.current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.current == ALL_STATUSES:
+            return queryset
+        if self.current not in CommentStatus.values:
+            return queryset.none()
+        return queryset.filter(status=self.current)
+
+
 class ReportedFilter(admin.SimpleListFilter):
     title = _("Meldungen")
     parameter_name = "gemeldet"
@@ -131,6 +192,7 @@ class CommentAdminForm(forms.ModelForm):
         ("spam", _("Als Spam markieren")),
         ("hide", _("Ausblenden")),
         ("restore", _("Wieder einblenden")),
+        ("dismiss", _("Meldung zurückweisen (Kommentar bleibt sichtbar)")),
     ]
 
     decision = forms.ChoiceField(label=_("Moderation"), choices=DECISIONS, required=False)
@@ -249,13 +311,24 @@ def _moderation_action(
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     form = CommentAdminForm
     action_form = CommentActionForm
-    list_display = ["excerpt", "target_link", "author_name", "status", "due", "hidden", "age"]
+    list_display = [
+        "excerpt",
+        "target_link",
+        "author_name",
+        "status_display",
+        "open_reports",
+        "due",
+        "age",
+    ]
     list_display_links = ["excerpt"]
     list_filter = [
+        StatusFilter,
         DeadlineFilter,
-        "status",
         TargetFilter,
         ("created_at", admin.DateFieldListFilter),
         ReportedFilter,
@@ -267,9 +340,10 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     paginator = LargeTablePaginator
-    # Orders with an index behind them (models.Comment.Meta.indexes), however long the queue.
+    # Orders with an index behind them (models.Comment.Meta.indexes), however long the queue:
+    # what waits for a moderator oldest first (`get_ordering`), everything else newest first.
     ordering = ["-created_at", "-id"]
-    sortable_by = ["status", "age"]
+    sortable_by = ["status_display", "age"]
     actions = [
         _moderation_action(
             "approve",
@@ -327,7 +401,39 @@ class CommentAdmin(admin.ModelAdmin):
         return comment.get_absolute_url() if comment.is_public else None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).prefetch_related("target")
+        # A subquery per shown row (not a join and GROUP BY over the whole queue).
+        open_reports = (
+            CommentReport.objects.open()
+            .filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("target")
+            .annotate(
+                open_report_count=Coalesce(Subquery(open_reports, output_field=IntegerField()), 0)
+            )
+        )
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        if queue_status(request) == CommentStatus.PENDING:
+            return ["created_at", "id"]
+        return list(self.ordering)
+
+    @admin.display(description=_("Status"), ordering="status")
+    def status_display(self, comment: Comment) -> str:
+        if comment.is_hidden:
+            return _("%(status)s, ausgeblendet") % {"status": comment.get_status_display()}
+        return comment.get_status_display()
+
+    @admin.display(description=_("Meldungen"))
+    def open_reports(self, comment: Comment) -> str:
+        count = getattr(comment, "open_report_count", 0)
+        return str(count) if count else ""
 
     @admin.display(description=_("Prüfung fällig"))
     def due(self, comment: Comment) -> str:
@@ -345,17 +451,13 @@ class CommentAdmin(admin.ModelAdmin):
             return "–"
         return format_html('<a href="{}">{}</a>', target.get_absolute_url(), target)
 
-    @admin.display(description=_("ausgeblendet"), boolean=True)
-    def hidden(self, comment: Comment) -> bool:
-        return comment.hidden_at is not None
-
     @admin.display(description=_("Alter"), ordering="created_at")
     def age(self, comment: Comment) -> str:
         return format_html(
             '<time datetime="{}" title="{}">{}</time>',
             comment.created_at.isoformat(),
             date_format(timezone.localtime(comment.created_at), "SHORT_DATETIME_FORMAT"),
-            timesince(comment.created_at),
+            timesince(comment.created_at, depth=1),
         )
 
     @admin.display(description=_("Antwort auf"))
@@ -366,6 +468,38 @@ class CommentAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>',
             reverse("admin:feedback_comment_change", args=[comment.parent_id]),
             comment.parent.excerpt,
+        )
+
+    @admin.display(description=_("Konto"))
+    def account(self, comment: Comment) -> str:
+        return user_display_name(comment.user) if comment.user else "–"
+
+    @admin.display(description=_("Antwort der Stadt Verl"))
+    def official_answers(self, comment: Comment) -> SafeString:
+        """The town's answers as text, each with who wrote it and when, and a link to
+        correct it on its own page."""
+        return format_html_join(
+            "",
+            '<div class="official-answer">{}<p class="official-answer-meta">{} · {} · '
+            '<a href="{}">{}</a></p></div>',
+            (
+                (
+                    linebreaks_filter(answer.text, autoescape=True),
+                    user_display_name(answer.user) if answer.user else answer.author_name,
+                    date_format(timezone.localtime(answer.created_at), "SHORT_DATETIME_FORMAT"),
+                    reverse("admin:feedback_comment_change", args=[answer.pk]),
+                    _("Antwort bearbeiten"),
+                )
+                for answer in self._answers(comment)
+            ),
+        )
+
+    @staticmethod
+    def _answers(comment: Comment) -> QuerySet:
+        return (
+            comment.replies.filter(is_official=True)
+            .select_related("user")
+            .order_by("created_at", "id")
         )
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
@@ -380,10 +514,10 @@ class CommentAdmin(admin.ModelAdmin):
         return fields
 
     def get_fieldsets(self, request: HttpRequest, obj: Comment | None = None) -> list[Any]:
-        about = ["target_link", "parent_link", "author_name", "user", "created_at", "status"]
+        about = ["target_link", "parent_link", "author_name", "account", "created_at", "status"]
         if _can_see_addresses(request):
             about.insert(3, "author_email")
-        about += ["hidden_at", "is_official"]
+        about += ["hidden_at"]
         fieldsets: list[Any] = [
             (None, {"fields": about}),
             (_("Text"), {"fields": ["text", "original_text", "edited_at"]}),
@@ -392,8 +526,18 @@ class CommentAdmin(admin.ModelAdmin):
             fieldsets.append(
                 (_("Moderation"), {"fields": ["decision", "rejection_reason", "note"]})
             )
-            if obj is not None and obj.parent_id is None and not obj.is_official:
-                fieldsets.append((_("Antwort der Stadt Verl"), {"fields": ["official_answer"]}))
+        answerable = obj is not None and obj.parent_id is None and not obj.is_official
+        if answerable and self._answers(obj).exists():
+            fieldsets.append((_("Antwort der Stadt Verl"), {"fields": ["official_answers"]}))
+            if self.has_change_permission(request, obj):
+                fieldsets.append(
+                    (
+                        _("Weitere Antwort schreiben"),
+                        {"fields": ["official_answer"], "classes": ["collapse"]},
+                    )
+                )
+        elif answerable and self.has_change_permission(request, obj):
+            fieldsets.append((_("Antwort der Stadt Verl"), {"fields": ["official_answer"]}))
         fieldsets.append(
             (
                 _("Einwilligung und Benachrichtigung"),
@@ -411,11 +555,11 @@ class CommentAdmin(admin.ModelAdmin):
             "parent_link",
             "author_name",
             "author_email",
-            "user",
+            "account",
             "created_at",
             "status",
             "hidden_at",
-            "is_official",
+            "official_answers",
             "original_text",
             "edited_at",
             "consent_version",
@@ -463,6 +607,8 @@ class CommentAdmin(admin.ModelAdmin):
                 services.comment_hide(comment=comment, moderator=moderator, reason=note)
             elif decision == "restore":
                 services.comment_restore(comment=comment, moderator=moderator, reason=note)
+            elif decision == "dismiss":
+                services.comment_reports_dismiss(comment=comment, moderator=moderator, reason=note)
             answer = data.get("official_answer", "").strip()
             if answer:
                 services.comment_answer(comment=comment, staff=moderator, text=answer)
@@ -503,6 +649,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class CommentLogAdmin(ReadOnlyAdmin):
     """Read-only lists of rows about one comment each (log entries, reports)."""
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_select_related = ["comment"]
     show_full_result_count = False
     paginator = LargeTablePaginator
@@ -523,10 +672,88 @@ class ModerationActionAdmin(CommentLogAdmin):
     search_fields = ["actor_name", "reason"]
 
 
+class ReportActionForm(ActionForm):
+    note = forms.CharField(label=_("Begründung fürs Protokoll"), required=False, max_length=500)
+
+
+def _report_action(
+    name: str, service: Callable[..., Any], description: Any, done: Any
+) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], None]:
+    """A bulk action on reports that decides on their comments through `service`: once per
+    comment, whose open reports it resolves. `done` counts the comments ("count")."""
+
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        note = request.POST.get("note", "").strip()[:500]
+        comments = Comment.objects.filter(pk__in=queryset.values("comment")).order_by("pk")
+        succeeded, skipped = bulk_apply(
+            comments, lambda comment: service(comment=comment, moderator=request.user, reason=note)
+        )
+        if succeeded:
+            messages.success(request, done % {"count": succeeded})
+        if skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d Kommentar wurde übersprungen: Er hat keine offenen Meldungen mehr oder sein Status erlaubt diesen Schritt nicht.",
+                    "%(count)d Kommentare wurden übersprungen: Sie haben keine offenen Meldungen mehr oder ihr Status erlaubt diesen Schritt nicht.",
+                    skipped,
+                )
+                % {"count": skipped},
+            )
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["moderate"])(action)
+
+
 @admin.register(CommentReport)
 class CommentReportAdmin(CommentLogAdmin):
-    list_display = ["created_at", "reason", "comment_link", "resolved_at"]
+    """Readers' reports. Moderators resolve them here too: the report was unfounded
+    (the comment stays public) or the comment is hidden, each a logged moderation step."""
+
+    list_display = ["reported", "reason", "note", "comment_link", "comment_status", "resolved"]
     list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["comment"]
+    action_form = ReportActionForm
+    actions = [
+        _report_action(
+            "dismiss_reports",
+            services.comment_reports_dismiss,
+            _("Meldung zurückweisen (Kommentar bleibt sichtbar)"),
+            ngettext_lazy(
+                "Meldungen zu %(count)d Kommentar zurückgewiesen.",
+                "Meldungen zu %(count)d Kommentaren zurückgewiesen.",
+                "count",
+            ),
+        ),
+        _report_action(
+            "hide_comments",
+            services.comment_hide,
+            _("Kommentar ausblenden"),
+            ngettext_lazy(
+                "%(count)d Kommentar ausgeblendet.", "%(count)d Kommentare ausgeblendet.", "count"
+            ),
+        ),
+    ]
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("feedback.change_comment")
+
+    @admin.display(description=_("gemeldet am"), ordering="created_at")
+    def reported(self, report: CommentReport) -> str:
+        return date_format(timezone.localtime(report.created_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("erledigt am"), ordering="resolved_at")
+    def resolved(self, report: CommentReport) -> str:
+        if report.resolved_at is None:
+            return "–"
+        return date_format(timezone.localtime(report.resolved_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("Kommentar ist"))
+    def comment_status(self, report: CommentReport) -> str:
+        comment = report.comment
+        if comment.is_hidden:
+            return _("%(status)s, ausgeblendet") % {"status": comment.get_status_display()}
+        return comment.get_status_display()
 
 
 @admin.register(RejectionReason)

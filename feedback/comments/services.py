@@ -35,6 +35,7 @@ from feedback.models import (
     ModerationAction,
     ModerationStep,
     RejectionReason,
+    ReportReason,
 )
 from feedback.outbox import absolute_url
 from feedback.subscriptions.services import (
@@ -64,10 +65,22 @@ STEP_STATUS = {
 }
 
 
-# The steps that leave the status as it is, and what each needs of the comment.
+def _has_open_reports(comment: Comment) -> bool:
+    return CommentReport.objects.filter(comment=comment).open().exists()
+
+
+# The steps that leave the status as it is, and what each needs of the comment. Hiding takes
+# a public comment off the page, or confirms that readers' reports were right to hide it.
 STEP_PRECONDITIONS: dict[str, Callable[[Comment], bool]] = {
     ModerationStep.EDIT: lambda comment: comment.is_editable,
-    ModerationStep.HIDE: lambda comment: comment.is_public,
+    ModerationStep.HIDE: lambda comment: (
+        comment.is_public
+        or (
+            comment.status == CommentStatus.APPROVED
+            and comment.is_hidden
+            and _has_open_reports(comment)
+        )
+    ),
     ModerationStep.RESTORE: lambda comment: (
         comment.status == CommentStatus.APPROVED and comment.is_hidden
     ),
@@ -75,6 +88,9 @@ STEP_PRECONDITIONS: dict[str, Callable[[Comment], bool]] = {
         comment.status == CommentStatus.APPROVED
         and comment.parent_id is None
         and not comment.is_official
+    ),
+    ModerationStep.DISMISS: lambda comment: (
+        comment.status == CommentStatus.APPROVED and _has_open_reports(comment)
     ),
 }
 
@@ -380,12 +396,57 @@ def comment_answer(
     return answer
 
 
+def _reports_summary(comment: Comment) -> str:
+    """The reasons of a comment's open reports, for the log: "Werbung oder Spam (2)"."""
+    reasons = (
+        CommentReport.objects.filter(comment=comment)
+        .open()
+        .values_list("reason", flat=True)
+        .order_by("reason")
+    )
+    counted: dict[str, int] = {}
+    for reason in reasons:
+        counted[reason] = counted.get(reason, 0) + 1
+    return ", ".join(f"{ReportReason(reason).label} ({count})" for reason, count in counted.items())
+
+
+def _with_reports(reason: str, summary: str) -> str:
+    if not summary:
+        return reason
+    reported = _("Meldungen: %(reasons)s") % {"reasons": summary}
+    return f"{reported}. {reason}" if reason else reported
+
+
 @transaction.atomic
 def comment_hide(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
-    """Take an approved comment off the page until it has been reviewed."""
+    """Take an approved comment off the page, or keep off it one that readers' reports hid;
+    either way the moderator's decision resolves the open reports."""
     comment = _locked(comment)
     comment_step_check(comment=comment, step=ModerationStep.HIDE)
-    return _hidden(comment, actor=moderator, reason=reason)
+    reason = _with_reports(reason, _reports_summary(comment))
+    now = timezone.now()
+    if not comment.is_hidden:
+        comment.hidden_at = now
+        validated_save(comment)
+    _reports_resolve(comment, at=now)
+    _step_done(comment=comment, step=ModerationStep.HIDE, actor=moderator, reason=reason)
+    return comment
+
+
+@transaction.atomic
+def comment_reports_dismiss(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
+    """The open reports on an approved comment were unfounded: they are resolved and the
+    comment is public (again, if the reports had hidden it)."""
+    comment = _locked(comment)
+    comment_step_check(comment=comment, step=ModerationStep.DISMISS)
+    reason = _with_reports(reason, _reports_summary(comment))
+    now = timezone.now()
+    if comment.is_hidden:
+        comment.hidden_at = None
+        validated_save(comment)
+    _reports_resolve(comment, at=now)
+    _step_done(comment=comment, step=ModerationStep.DISMISS, actor=moderator, reason=reason)
+    return comment
 
 
 @transaction.atomic

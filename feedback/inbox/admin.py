@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -147,6 +148,23 @@ class MessageInline(ReadOnlyInline, admin.StackedInline):
         return format_html("<ul>{}{}</ul>", links, dropped)
 
 
+def staff_members() -> QuerySet:
+    """Everyone who can be made responsible for a conversation, by name."""
+    return (
+        get_user_model()
+        .objects.filter(is_staff=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """Staff by full name (the user name only for an account without one): a plain choice,
+    without the admin's icons to edit or add users beside it."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return user_display_name(obj)
+
+
 class ConversationForm(forms.ModelForm):
     """Status, topic and assignment; closing records the case's outcome (`OutcomeFields`)."""
 
@@ -154,6 +172,8 @@ class ConversationForm(forms.ModelForm):
     outcome_measure = OutcomeFields.base_fields["outcome_measure"]
     outcome_reason = OutcomeFields.base_fields["outcome_reason"]
     outcome_organisation = OutcomeFields.base_fields["outcome_organisation"]
+
+    assignee = StaffChoiceField(label=_("zuständig"), queryset=staff_members(), required=False)
 
     class Meta:
         model = Conversation
@@ -179,6 +199,11 @@ class ConversationForm(forms.ModelForm):
         return data
 
 
+# The answer box on a conversation's page is a form of its own (posted to the answer view),
+# whose fields sit between the messages and the conversation's own fields through this id.
+ANSWER_FORM_ID = "conversation-answer"
+
+
 class AnswerForm(forms.Form):
     template = forms.ModelChoiceField(
         label=_("Vorlage"), queryset=AnswerTemplate.objects.all(), required=False
@@ -190,6 +215,42 @@ class AnswerForm(forms.Form):
         label=_("Rückfrage an den Absender: die Antwortfrist ruht, bis er antwortet"),
         required=False,
     )
+    close = forms.BooleanField(
+        label=_("Vorgang nach dem Senden schließen"),
+        required=False,
+        help_text=_("Sonst steht er danach auf „beantwortet“."),
+    )
+
+    def __init__(self, *args: Any, form_id: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_answer_%s")
+        super().__init__(*args, **kwargs)
+        if form_id:
+            for field in self.fields.values():
+                field.widget.attrs["form"] = form_id
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    """Staff by name (all staff, not the assignees found by scanning every row)."""
+
+    title = _("zuständig")
+    parameter_name = "assignee__id__exact"
+    NOBODY = "niemand"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        return [
+            (self.NOBODY, _("niemand")),
+            *((str(user.pk), user_display_name(user)) for user in staff_members()),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == self.NOBODY:
+            return queryset.filter(assignee__isnull=True)
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(assignee_id=value)
 
 
 def _status_action(status: str, label: Any):
@@ -228,26 +289,28 @@ def _status_action(status: str, label: Any):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     form = ConversationForm
+    # What fits beside the filters at 1280 px; channel and topic are filters, the address
+    # is searched and shown on the conversation's page.
     list_display = [
-        "reference",
+        "number",
         "subject_display",
-        "channel",
+        "sender",
         "status",
         "due",
-        "topic",
-        "assignee",
-        "contact_email",
-        "last_message_at",
+        "assignee_name",
+        "last_message",
     ]
-    list_display_links = ["reference", "subject_display"]
+    list_display_links = ["number", "subject_display"]
     list_filter = [
         DeadlineFilter,
         "status",
         "channel",
         "topic",
-        # All staff (the field's choices), not the assignees found by scanning every row.
-        "assignee",
+        AssigneeFilter,
         "created_at",
         MeasureFilter,
     ]
@@ -258,7 +321,7 @@ class ConversationAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     paginator = LargeTablePaginator
-    sortable_by = ["reference", "status", "last_message_at"]
+    sortable_by = ["number", "status", "last_message"]
     readonly_fields = [
         "reference",
         "channel",
@@ -353,6 +416,22 @@ class ConversationAdmin(admin.ModelAdmin):
             _("Fall öffnen"),
         )
 
+    @admin.display(description=_("Nummer"), ordering="reference")
+    def number(self, conversation: Conversation) -> str:
+        return conversation.reference
+
+    @admin.display(description=_("Absender"))
+    def sender(self, conversation: Conversation) -> str:
+        return conversation.contact_name or conversation.contact_email
+
+    @admin.display(description=_("zuständig"))
+    def assignee_name(self, conversation: Conversation) -> str:
+        return user_display_name(conversation.assignee) if conversation.assignee else "–"
+
+    @admin.display(description=_("letzte Nachricht"), ordering="last_message_at")
+    def last_message(self, conversation: Conversation) -> str:
+        return date_format(localtime(conversation.last_message_at), "SHORT_DATETIME_FORMAT")
+
     @admin.display(description=_("Einwilligung Datenschutz"))
     def consent(self, conversation: Conversation) -> str:
         if not conversation.consented_at:
@@ -395,6 +474,30 @@ class ConversationAdmin(admin.ModelAdmin):
             outcome_details=outcome_details(form.cleaned_data),
         )
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """The conversation as a mail client shows it: the messages, the answer box (with a
+        template loaded through `?vorlage=<id>`), then status, assignee and notes."""
+        conversation = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if conversation is not None and self.has_change_permission(request, conversation):
+            initial = {}
+            chosen = request.GET.get("vorlage", "")
+            template = (
+                AnswerTemplate.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+            )
+            if template is not None:
+                initial = {"template": template, "text": template.render(conversation)}
+            context["answer_form"] = AnswerForm(initial=initial, form_id=ANSWER_FORM_ID)
+            context["answer_form_id"] = ANSWER_FORM_ID
+            context["answer_subject"] = answer_subject(conversation)
+        return super().change_view(request, object_id, form_url, context)
+
     def get_urls(self) -> list:
         wrap = self.admin_site.admin_view
         return [
@@ -420,13 +523,13 @@ class ConversationAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, conversation):
             raise PermissionDenied
         form = AnswerForm(request.POST or None)
+        change_url = reverse("admin:feedback_conversation_change", args=[conversation.pk])
         if request.method == "POST" and form.is_valid():
             template = form.cleaned_data["template"]
             if "load_template" in request.POST:
-                if template is not None:
-                    form = AnswerForm(
-                        initial={"template": template, "text": template.render(conversation)}
-                    )
+                # Back to the conversation, the template's text in its answer box.
+                query = f"?vorlage={template.pk}" if template is not None else ""
+                return HttpResponseRedirect(f"{change_url}{query}#antwort")
             else:
                 try:
                     conversation_answer(
@@ -434,6 +537,7 @@ class ConversationAdmin(admin.ModelAdmin):
                         author=request.user,
                         text=form.cleaned_data["text"],
                         asks_citizen=form.cleaned_data["asks_citizen"],
+                        close=form.cleaned_data["close"],
                     )
                 except ValidationError as error:
                     form.add_error(None, error)
@@ -444,9 +548,7 @@ class ConversationAdmin(admin.ModelAdmin):
                         % {"address": conversation.contact_email},
                         messages.SUCCESS,
                     )
-                    return HttpResponseRedirect(
-                        reverse("admin:feedback_conversation_change", args=[conversation.pk])
-                    )
+                    return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

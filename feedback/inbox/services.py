@@ -29,6 +29,7 @@ from feedback.inbox.parse import storable_text
 from feedback.models import (
     AnswerTargetUnit,
     Case,
+    CaseOutcome,
     Channel,
     Conversation,
     ConversationStatus,
@@ -209,9 +210,16 @@ def answer_subject(conversation: Conversation) -> str:
 
 
 def conversation_answer(
-    *, conversation: Conversation, author: Any, text: str, asks_citizen: bool = False
+    *,
+    conversation: Conversation,
+    author: Any,
+    text: str,
+    asks_citizen: bool = False,
+    close: bool = False,
 ) -> Message:
-    """Store a staff answer in the conversation and e-mail it to the citizen.
+    """Store a staff answer in the conversation and e-mail it to the citizen; the
+    conversation is then answered, or closed if `close` (nothing more to do; a case without
+    an outcome then records "Auskunft gegeben").
 
     With `asks_citizen` the answer is a question back ("Rückfrage an Sie"): the case's
     deadline pauses until the citizen replies. Citizens of merged duplicates get the answer
@@ -256,7 +264,7 @@ def conversation_answer(
             created_at=now,
         )
         validated_save(message)
-        conversation.status = ConversationStatus.ANSWERED
+        conversation.status = ConversationStatus.CLOSED if close else ConversationStatus.ANSWERED
         conversation.last_message_at = now
         validated_save(conversation)
         headers = {"Message-ID": f"<{message_id}>"}
@@ -266,6 +274,8 @@ def conversation_answer(
         case = cases.case_conversation_changed(
             conversation=conversation, answered=True, asks_citizen=asks_citizen
         )
+        if close and case is not None and not case.outcome:
+            case = cases.case_outcome_record(case=case, outcome=CaseOutcome.INFORMATION)
         email_queue(
             to=conversation.contact_email,
             template="answer",

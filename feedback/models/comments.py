@@ -285,6 +285,7 @@ class ModerationStep(models.TextChoices):
     HIDE = "hide", _("ausgeblendet")
     RESTORE = "restore", _("wieder eingeblendet")
     ANSWER = "answer", _("beantwortet")
+    DISMISS = "dismiss", _("Meldungen zurückgewiesen")
 
 
 class ModerationAction(models.Model):

@@ -17,7 +17,8 @@ CHANGELIST = "admin:feedback_comment_changelist"
 
 
 def _counts(captured) -> list[str]:
-    return [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+    # The counts themselves: a page's rows may count something of their own in a subquery.
+    return [q["sql"] for q in captured if q["sql"].upper().startswith("SELECT COUNT(")]
 
 
 def test_a_long_queue_is_never_counted_in_full(moderator_client, monkeypatch):
@@ -35,12 +36,18 @@ def test_a_long_queue_is_never_counted_in_full(moderator_client, monkeypatch):
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE feedback_comment")
-    for query, shown in [({}, "15 Kommentare"), ({"status__exact": "pending"}, "12 Kommentare")]:
+    for query, shown in [
+        ({"status__exact": "alle"}, "15 Kommentare"),
+        ({}, "12 Kommentare"),  # the queue opens on the pending comments
+    ]:
         with CaptureQueriesContext(connection) as captured:
             html = moderator_client.get(reverse(CHANGELIST), query).content.decode()
         assert shown in html  # the planner's estimate, exact here after ANALYZE
         assert _counts(captured), "the paginator counts"
         assert all("LIMIT 6" in sql for sql in _counts(captured)), _counts(captured)
+        # Neither the count nor the estimate computes the page's report counts per row.
+        paginator = [q["sql"] for q in captured if q["sql"].startswith(("SELECT COUNT", "EXPLAIN"))]
+        assert not any("feedback_commentreport" in sql for sql in paginator), paginator
     # Short lists are counted exactly.
     html = moderator_client.get(reverse(CHANGELIST), {"status__exact": "approved"}).content
     assert "3 Kommentare" in html.decode()

@@ -6,7 +6,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from feedback.models import Comment, CommentStatus, ModerationAction, RejectionReason
+from feedback.comments import services
+from feedback.models import (
+    Comment,
+    CommentReport,
+    CommentStatus,
+    ModerationAction,
+    RejectionReason,
+    ReportReason,
+)
 from strategy.models import Page
 from tests.feedback.factories import (
     ApprovedCommentFactory,
@@ -96,7 +104,8 @@ def test_filters_and_search(moderator_client):
 
 def test_bulk_actions_use_the_services_and_log_who_did_it(moderator_client, moderator):
     comments = CommentFactory.create_batch(3)
-    url = reverse(CHANGELIST)
+    # An action applies to the selected rows of the list as filtered: here all comments.
+    url = reverse(CHANGELIST) + "?status__exact=alle"
     moderator_client.post(url, {"action": "approve", "_selected_action": [comments[0].pk]})
     moderator_client.post(url, {"action": "mark_spam", "_selected_action": [comments[1].pk]})
 
@@ -251,3 +260,133 @@ def test_rejection_reasons_are_an_editable_list(moderator_client):
     )
     assert response.status_code == 302
     assert RejectionReason.objects.get().title == "Off-Topic"
+
+
+REPORTS = "admin:feedback_commentreport_changelist"
+
+
+def reported(comment: Comment, key: str = "a") -> CommentReport:
+    return services.comment_report(comment=comment, reason=ReportReason.ABUSE, client_keys=[key])
+
+
+def test_a_reported_public_comment_is_cleared_on_its_page(moderator_client, moderator):
+    comment = ApprovedCommentFactory()
+    reported(comment)
+    html = moderator_client.get(change_url(comment)).content.decode()
+    assert "Meldung zurückweisen" in unescape(html)
+    data = form_data(html)
+    data.update(decision="dismiss", note="Kritik ist erlaubt")
+    response = moderator_client.post(change_url(comment), data)
+    assert response.status_code == 302, response.content.decode()
+    comment.refresh_from_db()
+    assert comment.is_public
+    assert not CommentReport.objects.open().exists()
+    entry = comment.actions.get()
+    assert (entry.action, entry.actor) == ("dismiss", moderator)
+    assert "Kritik ist erlaubt" in entry.reason
+
+
+def test_a_reported_public_comment_is_hidden_on_its_page(moderator_client):
+    comment = ApprovedCommentFactory()
+    reported(comment)
+    data = form_data(moderator_client.get(change_url(comment)).content.decode())
+    data.update(decision="hide")
+    assert moderator_client.post(change_url(comment), data).status_code == 302
+    comment.refresh_from_db()
+    assert comment.is_hidden
+    assert not CommentReport.objects.open().exists()
+
+
+def test_reports_are_dismissed_or_upheld_from_the_report_list(moderator_client, moderator):
+    kept, hidden = ApprovedCommentFactory(), ApprovedCommentFactory()
+    first, second = reported(kept, "a"), reported(kept, "b")
+    third = reported(hidden, "c")
+    listing = unescape(moderator_client.get(reverse(REPORTS)).content.decode())
+    assert "Meldung zurückweisen" in listing
+    assert "Kommentar ausblenden" in listing
+
+    response = moderator_client.post(
+        reverse(REPORTS),
+        {"action": "dismiss_reports", "_selected_action": [first.pk, second.pk], "note": "ok"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    moderator_client.post(
+        reverse(REPORTS), {"action": "hide_comments", "_selected_action": [third.pk]}
+    )
+    kept.refresh_from_db()
+    hidden.refresh_from_db()
+    assert kept.is_public
+    assert hidden.is_hidden
+    assert not CommentReport.objects.open().exists()
+    assert list(kept.actions.values_list("action", flat=True)) == ["dismiss"]  # once per comment
+    assert list(hidden.actions.values_list("action", "actor")) == [("hide", moderator.pk)]
+
+
+def test_editors_cannot_resolve_reports(editor):
+    comment = ApprovedCommentFactory()
+    report = reported(comment)
+    client = signed_in(editor)
+    client.post(reverse(REPORTS), {"action": "dismiss_reports", "_selected_action": [report.pk]})
+    assert CommentReport.objects.open().get() == report
+
+
+def test_an_answered_comment_shows_its_answer(moderator_client, moderator):
+    moderator.first_name, moderator.last_name = "Maria", "Moderatorin"
+    moderator.save()
+    comment = ApprovedCommentFactory()
+    services.comment_answer(comment=comment, staff=moderator, text="Ja, ab Mai im Rathaus.")
+    html = unescape(moderator_client.get(change_url(comment)).content.decode())
+    assert "Ja, ab Mai im Rathaus." in html
+    assert "Maria Moderatorin" in html
+    assert not re.search(r"Antwort der Stadt Verl:?</label>\s*<div[^>]*><img", html)
+    # Answering again is possible, but not the box one is handed first.
+    assert "Weitere Antwort" in html
+
+
+def test_an_unanswered_comment_offers_the_answer_box(moderator_client):
+    html = unescape(moderator_client.get(change_url(ApprovedCommentFactory())).content.decode())
+    assert 'name="official_answer"' in html
+    assert "Weitere Antwort" not in html
+    assert not re.search(r"Antwort der Stadt Verl:?</label>\s*<div[^>]*><img", html)
+
+
+def test_the_queue_opens_on_pending_oldest_first_with_a_way_back(moderator_client):
+    old = CommentFactory(text="Alter Kommentar")
+    Comment.objects.filter(pk=old.pk).update(created_at=old.created_at.replace(year=2020))
+    CommentFactory(text="Neuer Kommentar")
+    ApprovedCommentFactory(text="Schon freigegeben")
+    html = moderator_client.get(reverse(CHANGELIST)).content.decode()
+    assert "Schon freigegeben" not in html
+    assert html.index("Alter Kommentar") < html.index("Neuer Kommentar")
+    everything = moderator_client.get(reverse(CHANGELIST), {"status__exact": "alle"})
+    assert "Schon freigegeben" in everything.content.decode()
+    assert "?status__exact=alle" in html  # the way back to all comments
+    # Another filter or a search looks at every status.
+    assert (
+        "Schon freigegeben"
+        in moderator_client.get(reverse(CHANGELIST), {"q": "freigegeben"}).content.decode()
+    )
+
+
+def test_the_queue_counts_open_reports(moderator_client):
+    comment = ApprovedCommentFactory(text="Umstritten")
+    reported(comment, "a")
+    reported(comment, "b")
+    html = moderator_client.get(reverse(CHANGELIST), {"gemeldet": "offen"}).content.decode()
+    assert "Umstritten" in html
+    assert re.search(r'<td class="field-open_reports[^"]*">2</td>', html)
+
+
+def test_the_queue_needs_no_query_per_report(moderator_client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = moderator_client.get(reverse(CHANGELIST), {"status__exact": "alle"})
+            assert response.status_code == 200
+        return len(captured)
+
+    reported(ApprovedCommentFactory())
+    few = queries()
+    for key in "bcdef":
+        reported(ApprovedCommentFactory(), key)
+    assert queries() == few

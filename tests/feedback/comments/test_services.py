@@ -281,3 +281,68 @@ def test_a_confirmed_author_is_mailed_on_approval_rejection_and_answer(
         services.comment_approve(comment=third, moderator=moderator)
     run_tasks()
     assert mail.outbox == []
+
+
+def report(comment: Comment, key: str, reason: str = ReportReason.SPAM) -> CommentReport:
+    return services.comment_report(comment=comment, reason=reason, client_keys=[key])
+
+
+def test_dismissing_reports_keeps_the_comment_public_and_is_logged(page, moderator):
+    comment = ApprovedCommentFactory(target=page)
+    report(comment, "a", ReportReason.ABUSE)
+    other = report(ApprovedCommentFactory(target=page), "b")
+
+    services.comment_reports_dismiss(comment=comment, moderator=moderator, reason="Sachlich")
+    comment.refresh_from_db()
+    assert comment.is_public
+    assert not CommentReport.objects.filter(comment=comment).open().exists()
+    assert CommentReport.objects.open().get() == other  # another comment's report stays open
+    dismissal = comment.actions.get()
+    assert (dismissal.action, dismissal.actor) == ("dismiss", moderator)
+    assert "Beleidigung, Hetze oder Bedrohung" in dismissal.reason  # what was reported
+    assert "Sachlich" in dismissal.reason  # and why it was dismissed
+
+    # Nothing left to dismiss: the step is refused with the transition idiom's error.
+    with pytest.raises(TransitionNotAllowed):
+        services.comment_reports_dismiss(comment=comment, moderator=moderator)
+    with pytest.raises(TransitionNotAllowed):
+        services.comment_reports_dismiss(comment=CommentFactory(target=page), moderator=moderator)
+
+
+def test_dismissing_the_reports_that_hid_a_comment_shows_it_again(page, settings, moderator):
+    settings.COMMENT_REPORT_THRESHOLD = 2
+    comment = ApprovedCommentFactory(target=page)
+    report(comment, "a")
+    report(comment, "b")
+    comment.refresh_from_db()
+    assert comment.is_hidden
+    services.comment_reports_dismiss(comment=comment, moderator=moderator)
+    comment.refresh_from_db()
+    assert comment.is_public
+    assert not CommentReport.objects.open().exists()
+
+
+def test_hiding_a_reported_comment_resolves_its_reports(page, settings, moderator):
+    comment = ApprovedCommentFactory(target=page)
+    report(comment, "a")
+    services.comment_hide(comment=comment, moderator=moderator, reason="Werbung")
+    comment.refresh_from_db()
+    assert comment.is_hidden
+    assert not CommentReport.objects.open().exists()
+
+    # A comment the readers' reports already hid: hiding confirms it and resolves them.
+    settings.COMMENT_REPORT_THRESHOLD = 2
+    hidden = ApprovedCommentFactory(target=page)
+    report(hidden, "b")
+    report(hidden, "c")
+    services.comment_hide(comment=hidden, moderator=moderator, reason="bestätigt")
+    hidden.refresh_from_db()
+    assert hidden.is_hidden
+    assert not CommentReport.objects.open().exists()
+    assert list(hidden.actions.values_list("action", "actor")) == [
+        ("hide", moderator.pk),
+        ("hide", None),
+    ]
+    # Hidden without open reports: nothing to decide.
+    with pytest.raises(TransitionNotAllowed):
+        services.comment_hide(comment=hidden, moderator=moderator)

@@ -187,9 +187,13 @@ def test_answer_from_a_template_then_send(
     assert f"AW: WLAN [{conversation.reference}]" in page.content.decode()
 
     loaded = admin_client.post(
-        answer_url(conversation), {"template": template.pk, "text": "", "load_template": "1"}
+        answer_url(conversation),
+        {"template": template.pk, "text": "", "load_template": "1"},
+        follow=True,
     )
-    text_area = re.search(r"<textarea[^>]*>(.*?)</textarea>", loaded.content.decode(), re.S)
+    text_area = re.search(
+        r'<textarea[^>]*name="text"[^>]*>(.*?)</textarea>', loaded.content.decode(), re.S
+    )
     assert (
         f"Guten Tag Erika Mustermann,\n\nvielen Dank für Ihre Nachricht ({conversation.reference})."
         in unescape(text_area.group(1))
@@ -257,3 +261,71 @@ def test_an_attachment_whose_file_is_gone_is_404(admin_client):
     attachment.file.storage.delete(attachment.file.name)
     url = reverse("admin:feedback_conversation_attachment", args=[attachment.pk])
     assert admin_client.get(url).status_code == 404
+
+
+def test_staff_are_shown_by_name_and_chosen_without_related_widgets(
+    admin_client, django_user_model
+):
+    named = django_user_model.objects.create_user(
+        "sb1", "s@verl.de", "pw", is_staff=True, first_name="Sabine", last_name="Becker"
+    )
+    django_user_model.objects.create_user("ohne.namen", "o@verl.de", "pw", is_staff=True)
+    conversation = ConversationFactory(assignee=named)
+    html = admin_client.get(change_url(conversation)).content.decode()
+    assignee = re.search(r'<select name="assignee".*?</select>', html, re.S).group(0)
+    assert "Sabine Becker" in assignee
+    assert ">sb1<" not in assignee
+    assert "ohne.namen" in assignee  # the user name only where there is no name
+    wrapper = re.search(r'<div class="related-widget-wrapper"[^>]*>\s*<select name="(\w+)"', html)
+    assert wrapper is None or wrapper.group(1) != "assignee"
+    assert 'data-model-ref="user"' not in html
+
+    listing = admin_client.get(CHANGELIST).content.decode()
+    assert "Sabine Becker" in listing  # column and filter
+    assert ">sb1<" not in listing
+
+
+def test_the_conversation_reads_like_a_mail_client(admin_client):
+    conversation = ConversationFactory()
+    MessageFactory(conversation=conversation, text="Erste Nachricht")
+    MessageFactory(conversation=conversation, direction=Direction.OUT, text="Zweite Nachricht")
+    AnswerTemplateFactory(name="Dankesvorlage")
+    html = admin_client.get(change_url(conversation)).content.decode()
+    positions = [
+        html.index("Erste Nachricht"),
+        html.index("Zweite Nachricht"),
+        html.index("Dankesvorlage"),  # the answer box with its templates
+        html.index('name="text"'),
+        html.index('name="status"'),
+        html.index('name="assignee"'),
+        html.index('name="notes"'),
+    ]
+    assert positions == sorted(positions)
+
+
+def test_answer_and_close_from_the_conversation_page(
+    admin_client, django_capture_on_commit_callbacks
+):
+    conversation = ConversationFactory(subject="WLAN")
+    MessageFactory(conversation=conversation)
+    template = AnswerTemplateFactory()
+    html = admin_client.get(change_url(conversation)).content.decode()
+    assert f'action="{answer_url(conversation)}"' in html
+
+    loaded = admin_client.post(
+        answer_url(conversation), {"template": template.pk, "load_template": "1"}, follow=True
+    )
+    assert loaded.redirect_chain[-1][0].startswith(change_url(conversation))
+    text_area = re.search(
+        r'<textarea[^>]*name="text"[^>]*>(.*?)</textarea>', loaded.content.decode(), re.S
+    )
+    assert conversation.reference in unescape(text_area.group(1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = admin_client.post(
+            answer_url(conversation), {"text": "Erledigt, danke.", "close": "on", "send": "1"}
+        )
+    assert sent.status_code == 302
+    conversation.refresh_from_db()
+    assert conversation.status == ConversationStatus.CLOSED
+    assert conversation.messages.filter(direction=Direction.OUT, text="Erledigt, danke.").exists()

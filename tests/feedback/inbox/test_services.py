@@ -153,6 +153,14 @@ def test_closed_conversations_and_empty_answers_are_refused(superuser):
     assert Message.objects.count() == 0
 
 
+def test_an_answer_can_close_the_conversation(superuser):
+    conversation = ConversationFactory(status=ConversationStatus.IN_PROGRESS)
+    conversation_answer(conversation=conversation, author=superuser, text="Erledigt.", close=True)
+    conversation.refresh_from_db()
+    assert conversation.status == ConversationStatus.CLOSED
+    assert conversation.messages.get().direction == Direction.OUT
+
+
 def test_status_transitions_are_checked():
     conversation = ConversationFactory()
     conversation_set_status(conversation=conversation, status=ConversationStatus.CLOSED)

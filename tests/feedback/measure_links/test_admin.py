@@ -95,14 +95,16 @@ def test_comments_are_linked_in_bulk_and_filtered_by_measure(moderator_client, m
     spam = CommentFactory(text="Werbung für Uhren", status=CommentStatus.SPAM)
     other = ApprovedCommentFactory(text="Etwas ganz anderes")
 
+    # Actions apply to the list as shown: here every status, not only the pending queue.
+    everything = f"{COMMENTS}?status__exact=alle"
     response = moderator_client.post(
-        COMMENTS, {"action": "link_to_measure", "_selected_action": [wanted.pk]}, follow=True
+        everything, {"action": "link_to_measure", "_selected_action": [wanted.pk]}, follow=True
     )
     assert "Bitte wählen Sie eine Maßnahme." in response.content.decode()
     assert not MeasureLink.objects.exists()
 
     response = moderator_client.post(
-        COMMENTS,
+        everything,
         {
             "action": "link_to_measure",
             "measure": measure.pk,
