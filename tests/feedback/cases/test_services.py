@@ -168,6 +168,14 @@ def test_a_status_change_cannot_close_a_case_without_its_outcome():
     assert closed.status == ConversationStatus.CLOSED
 
 
+def test_answering_and_closing_records_that_information_was_given(moderator):
+    conversation = open_case()
+    conversation_answer(conversation=conversation, author=moderator, text="Antwort", close=True)
+    case = conversation.case
+    case.refresh_from_db()
+    assert (case.status, case.outcome) == (CaseStatus.CLOSED, CaseOutcome.INFORMATION)
+
+
 @pytest.mark.parametrize("step", ["comment_reject", "comment_mark_spam"])
 def test_an_unpublished_comment_closes_its_case_with_no_answer_as_outcome(page, moderator, step):
     comment = comment_services.comment_submit(target=page, author_name="A", text="Werbung")
