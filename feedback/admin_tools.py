@@ -38,14 +38,14 @@ class LargeTablePaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        if (
-            isinstance(queryset, QuerySet)
-            and queryset.query.annotations
-            and not queryset.query.combinator
-        ):
-            # Rows, not what is shown of them: an annotation made for the page (a subquery
-            # per row) would otherwise be computed for every row counted or estimated.
-            queryset = queryset.values("pk")
+        if isinstance(queryset, QuerySet) and not queryset.query.combinator:
+            # Rows, not what is shown of them: the list's joins to one related row add no
+            # rows (and a joined table's missing statistics could skew the estimate), and an
+            # annotation made for the page (a subquery per row) would be computed for every
+            # row counted or estimated.
+            queryset = queryset.select_related(None)
+            if queryset.query.annotations:
+                queryset = queryset.values("pk")
         bounded = queryset[: self.EXACT_LIMIT + 1].count()
         if bounded <= self.EXACT_LIMIT:
             return bounded
@@ -60,9 +60,7 @@ class LargeTablePaginator(Paginator):
                     [queryset.model._meta.db_table],
                 )
                 return cursor.fetchone()[0]
-            # The list's select_related joins (to-one relations) add no rows, but a joined
-            # table's missing statistics can skew the estimate: leave them out.
-            sql, params = queryset.select_related(None).query.sql_with_params()
+            sql, params = queryset.query.sql_with_params()
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan
