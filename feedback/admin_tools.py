@@ -43,7 +43,8 @@ class LargeTablePaginator(Paginator):
             # rows (and a joined table's missing statistics could skew the estimate), and an
             # annotation made for the page (a subquery per row) would be computed for every
             # row counted or estimated.
-            queryset = queryset.select_related(None)
+            if queryset.query.select_related:
+                queryset = queryset.select_related(None)
             if queryset.query.annotations:
                 queryset = queryset.values("pk")
         bounded = queryset[: self.EXACT_LIMIT + 1].count()
