@@ -236,7 +236,10 @@ def test_overview_lists_all_feedback_with_its_channel(admin_client):
     assert len(rows) == 2
     assert "Per E-Mail gekommen" in rows[0]  # newest first
     assert "Kontaktformular" in rows[1]
-    assert url in admin_client.get(CHANGELIST).content.decode()
+    # The inbox's button leads to the working list of cases ("Alle Rückmeldungen").
+    assert (
+        reverse("admin:feedback_case_changelist") in admin_client.get(CHANGELIST).content.decode()
+    )
 
     only_form = admin_client.get(f"{url}?kanal=form").content.decode()
     assert "Vom Formular" in only_form
