@@ -136,7 +136,7 @@ def attention_blocks(counts: AttentionCounts, *, now: datetime) -> list[Attentio
                     AttentionItem(
                         counts.messages_unassigned,
                         _("neue Nachrichten, niemandem zugewiesen"),
-                        f"{conversations}?assignee__isnull=True&status__exact=new",
+                        f"{conversations}?assignee__id__exact=niemand&status__exact=new",
                     ),
                     AttentionItem(
                         counts.messages_mine or 0,

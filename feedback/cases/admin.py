@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from feedback.account_services import user_display_name
 from feedback.admin_tools import LargeTablePaginator, bulk_apply
 from feedback.cases.links import case_url
 from feedback.cases.selectors import cases_due_soon, cases_overdue
@@ -230,9 +231,7 @@ class CaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("zuständig"))
     def assignee(self, case: Case) -> str:
         user = case.conversation.assignee if case.conversation is not None else None
-        if user is None:
-            return "–"
-        return user.get_full_name() or user.get_username()
+        return user_display_name(user) if user is not None else "–"
 
     @admin.display(description=_("fällig"), ordering="due_date")
     def due(self, case: Case) -> str:
