@@ -145,6 +145,7 @@ class CaseAdmin(admin.ModelAdmin):
     list_display = [
         "reference",
         "summary",
+        "sender",
         "channel",
         "status",
         "topic",
@@ -222,6 +223,15 @@ class CaseAdmin(admin.ModelAdmin):
         else:
             return _("(Daten gelöscht)")
         return format_html('<a href="{}">{}</a>', url, text)
+
+    @admin.display(description=_("Absender"))
+    def sender(self, case: Case) -> str:
+        """The citizen's name (the address when they gave none); a comment's public name."""
+        if case.conversation is not None:
+            return case.conversation.contact_name or case.conversation.contact_email
+        if case.comment is not None:
+            return case.comment.author_name
+        return "–"
 
     @admin.display(description=_("Thema"))
     def topic(self, case: Case) -> str:
