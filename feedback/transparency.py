@@ -53,6 +53,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from feedback.models import (
+    CaseChannel,
     Channel,
     Comment,
     CommentStatus,
@@ -62,9 +63,10 @@ from feedback.models import (
     ModerationAction,
     ModerationStep,
 )
-from feedback.overview import CHANNEL_LABELS, COMMENT_CHANNEL
 from verl_digital.caching.versions import TRANSPARENCY, versions_bump
 
+COMMENT_CHANNEL = CaseChannel.COMMENT.value
+CHANNEL_LABELS: dict[str, Any] = dict(CaseChannel.choices)
 CACHE_KEY = "feedback:transparency:v1"
 MONTHS = 12
 # Channels in the order of the chart's stacks and the tables' columns.

@@ -6,16 +6,21 @@
 - Task results (django-tasks-db): the columns its admin names without marking them.
 - Yes/no icons: Django gives them the alt text "True", "False" or "None", which screen
   readers read out; here they say "ja", "nein" and "unbekannt".
+- The app list (start page and navigation): *Rückmeldungen* first, where the daily work is;
+  the start page shows "Was braucht meine Aufmerksamkeit?" above it
+  (`templates/admin/index.html`, `feedback.attention`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission, User
+from django.http import HttpRequest
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -94,6 +99,16 @@ def boolean_icon(field_val: bool | None) -> SafeString:
     return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
 
 
+def feedback_first(get_app_list: Callable[..., list[dict]]) -> Callable[..., list[dict]]:
+    """`AdminSite.get_app_list` with the feedback app first, the others as Django sorts them."""
+
+    def app_list(request: HttpRequest, app_label: str | None = None) -> list[dict]:
+        apps = get_app_list(request, app_label)
+        return sorted(apps, key=lambda app: app["app_label"] != "feedback")
+
+    return app_list
+
+
 # Django's list, form and detail views import the icon function at each call.
 admin_list._boolean_icon = boolean_icon
 
@@ -102,3 +117,4 @@ for model, model_admin in ((Group, GermanGroupAdmin), (User, GermanUserAdmin)):
     admin.site.register(model, model_admin)
 admin.site.unregister(DBTaskResult)
 admin.site.register(DBTaskResult, TaskResultAdmin)
+admin.site.get_app_list = feedback_first(admin.site.get_app_list)

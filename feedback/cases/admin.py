@@ -1,5 +1,11 @@
 """Cases in the admin: the due date beside conversations and comments, the deadline filter,
-outcomes and merging duplicates. Every change goes through `feedback.cases.services`."""
+outcomes and merging duplicates. Every change goes through `feedback.cases.services`.
+
+The case list is *Alle Rückmeldungen*, the working list across channels: every
+conversation (contact form, e-mail) and every top-level comment has exactly one case, so one
+list of cases is one list of everything citizens sent, filtered by channel, status, topic,
+assignee and deadline, and searched by reference, subject, text and name. Each row opens
+its comment or conversation; the reference opens the case (outcome, merging)."""
 
 from __future__ import annotations
 
@@ -9,12 +15,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from feedback.admin_tools import bulk_apply
+from feedback.account_services import user_display_name
+from feedback.admin_tools import LargeTablePaginator, bulk_apply
 from feedback.cases.links import case_url
 from feedback.cases.selectors import cases_due_soon, cases_overdue
 from feedback.cases.services import case_merge, case_outcome_record, case_outcome_validate
@@ -48,6 +57,25 @@ class DeadlineFilter(admin.SimpleListFilter):
 
 class CaseDeadlineFilter(DeadlineFilter):
     case_field = ""
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    """Messages assigned to the signed-in staff member, or to nobody (comments have none)."""
+
+    title = _("zuständig")
+    parameter_name = "zustaendig"
+    MINE = "mir"
+    NOBODY = "niemand"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(self.MINE, _("mir zugewiesen")), (self.NOBODY, _("nicht zugewiesen"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        if self.value() == self.MINE:
+            return queryset.filter(conversation__assignee=request.user)
+        if self.value() == self.NOBODY:
+            return queryset.filter(conversation__isnull=False, conversation__assignee__isnull=True)
+        return None
 
 
 def due_date_display(case: Case | None) -> str:
@@ -110,22 +138,44 @@ def outcome_arguments(data: dict[str, Any]) -> dict[str, Any]:
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    """All cases with deadline and outcome; duplicates are merged here."""
+    """*Alle Rückmeldungen* (see the module docstring): every case with deadline and outcome;
+    duplicates are merged here."""
 
     form = CaseForm
     list_display = [
         "reference",
+        "summary",
+        "sender",
         "channel",
         "status",
+        "topic",
+        "assignee",
         "due",
         "outcome",
-        "helpful",
         "received_at",
     ]
-    list_filter = [CaseDeadlineFilter, "status", "channel", "outcome", "helpful"]
-    search_fields = ["reference"]
+    list_filter = [
+        CaseDeadlineFilter,
+        "channel",
+        "status",
+        ("conversation__topic", admin.RelatedFieldListFilter),
+        AssigneeFilter,
+        "outcome",
+        "helpful",
+    ]
+    list_select_related = ["conversation__topic", "conversation__assignee", "comment"]
+    search_fields = [
+        "reference",
+        "conversation__subject",
+        "conversation__contact_name",
+        "comment__text",
+        "comment__author_name",
+    ]
+    search_help_text = _("Sucht in Vorgangsnummer, Betreff, Kommentartext und Namen.")
+    sortable_by = ["received_at", "due"]
     list_per_page = 50
     show_full_result_count = False
+    paginator = LargeTablePaginator
     action_form = MergeActionForm
     actions = ["merge_into"]
     readonly_fields = [
@@ -155,6 +205,43 @@ class CaseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
         return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        return super().changelist_view(
+            request, {"title": _("Alle Rückmeldungen"), **(extra_context or {})}
+        )
+
+    @admin.display(description=_("Betreff / Inhalt"))
+    def summary(self, case: Case) -> SafeString | str:
+        """The subject or the comment's beginning, linking to the conversation or comment."""
+        if case.conversation is not None:
+            url = reverse("admin:feedback_conversation_change", args=[case.conversation_id])
+            text = case.conversation.subject or _("(ohne Betreff)")
+        elif case.comment is not None:
+            url = reverse("admin:feedback_comment_change", args=[case.comment_id])
+            text = Truncator(case.comment.text).chars(80)
+        else:
+            return _("(Daten gelöscht)")
+        return format_html('<a href="{}">{}</a>', url, text)
+
+    @admin.display(description=_("Absender"))
+    def sender(self, case: Case) -> str:
+        """The citizen's name (the address when they gave none); a comment's public name."""
+        if case.conversation is not None:
+            return case.conversation.contact_name or case.conversation.contact_email
+        if case.comment is not None:
+            return case.comment.author_name
+        return "–"
+
+    @admin.display(description=_("Thema"))
+    def topic(self, case: Case) -> str:
+        topic = case.conversation.topic if case.conversation is not None else None
+        return str(topic) if topic is not None else "–"
+
+    @admin.display(description=_("zuständig"))
+    def assignee(self, case: Case) -> str:
+        user = case.conversation.assignee if case.conversation is not None else None
+        return user_display_name(user) if user is not None else "–"
 
     @admin.display(description=_("fällig"), ordering="due_date")
     def due(self, case: Case) -> str:

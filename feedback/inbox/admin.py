@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.timezone import localtime
@@ -56,6 +57,7 @@ from feedback.models import (
     AnswerTemplate,
     Attachment,
     Case,
+    CaseChannel,
     Conversation,
     ConversationStatus,
     Direction,
@@ -63,7 +65,6 @@ from feedback.models import (
     Message,
     Topic,
 )
-from feedback.overview import CHANNEL_LABELS, FeedbackItem, feedback_overview, visible_kinds
 
 
 @admin.register(Topic)
@@ -569,25 +570,13 @@ class ConversationAdmin(admin.ModelAdmin):
         )
 
     def overview_view(self, request: HttpRequest) -> HttpResponse:
-        """All feedback, of every channel, newest first."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
+        """The old address of *Alle Rückmeldungen*: now the case list (`feedback.cases.admin`),
+        its channel (`?kanal=`) carried over."""
+        url = reverse("admin:feedback_case_changelist")
         channel = request.GET.get("kanal", "")
-        if channel not in CHANNEL_LABELS:
-            channel = ""
-        overview = feedback_overview(channel=channel, kinds=visible_kinds(request.user))
-        paginator = LargeTablePaginator(overview, 50)
-        page = paginator.get_page(request.GET.get("seite"))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Alle Rückmeldungen"),
-            "page": page,
-            "items": [FeedbackItem(*row) for row in page.object_list],
-            "channels": CHANNEL_LABELS.items(),
-            "channel": channel,
-        }
-        return TemplateResponse(request, "admin/feedback/overview.html", context)
+        if channel in CaseChannel.values:
+            url = f"{url}?{urlencode({'channel__exact': channel})}"
+        return HttpResponseRedirect(url)
 
     def attachment_view(self, request: HttpRequest, pk: int) -> FileResponse:
         """Attachments are downloaded, never shown inline, and only by staff who may see them."""

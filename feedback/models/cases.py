@@ -168,9 +168,11 @@ class Case(models.Model):
 
     class Meta:
         verbose_name = _("Fall")
-        verbose_name_plural = _("Fälle")
+        # The case list is the working list of everything citizens sent (feedback.cases.admin).
+        verbose_name_plural = _("Alle Rückmeldungen")
         ordering = ["-received_at", "-id"]
         indexes = [
+            models.Index(fields=["-received_at", "-id"], name="case_received_idx"),
             models.Index(fields=["status", "due_date"], name="case_status_due_idx"),
             models.Index(
                 fields=["outcome_measure"],

@@ -147,7 +147,7 @@ def test_payloads_in_comments_and_the_inbox_stay_inert(hostile_site, new_page):
         reverse("admin:feedback_conversation_changelist"),
         reverse("admin:feedback_conversation_change", args=[conversation.pk]),
         reverse("admin:feedback_conversation_answer", args=[conversation.pk]),
-        reverse("admin:feedback_overview"),
+        reverse("admin:feedback_case_changelist"),
         reverse("admin:feedback_topic_changelist"),
     ]:
         assert_inert(staff, dialogs, live_server.url + path)

@@ -1,6 +1,6 @@
-"""Alle Rückmeldungen: comments, contact-form messages and e-mails in one list."""
+"""Alle Rückmeldungen: comments, contact-form messages and e-mails in one list, the case list
+(`feedback.cases.admin`); its old address leads there."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -8,92 +8,64 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import Channel, CommentStatus, ConversationStatus
-from feedback.overview import feedback_overview
-from tests.feedback.factories import (
-    ApprovedCommentFactory,
-    CommentFactory,
-    ConversationFactory,
-    UserFactory,
-    signed_in,
-    staff_ready,
-)
+from feedback.comments import services as comment_services
+from feedback.inbox.services import conversation_open_from_form
+from feedback.models import Case
+from tests.feedback.factories import UserFactory, signed_in, staff_ready
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("admin:feedback_overview")
-
-
-def rows(html: str) -> list[str]:
-    return re.findall(r"<tr>\s*<td>.*?</tr>", html, re.S)
+CASES = reverse("admin:feedback_case_changelist")
+OLD = reverse("admin:feedback_overview")
 
 
 @pytest.fixture
-def feedback():
-    now = timezone.now()
-    comment = CommentFactory(text="Mehr WLAN im Rathaus, bitte!", author_name="Anna")
-    answered = ApprovedCommentFactory(text="Schon gelesen", author_name="Ben")
-    official = ApprovedCommentFactory(
-        text="Antwort der Stadt", parent=answered, is_official=True, author_name="Stadt Verl"
+def feedback(page, moderator):
+    comment = comment_services.comment_submit(
+        target=page, author_name="Anna", text="Mehr WLAN im Rathaus, bitte!"
     )
-    form = ConversationFactory(channel=Channel.FORM, subject="Vom Formular")
-    mail = ConversationFactory(
-        channel=Channel.EMAIL, subject="Per E-Mail", status=ConversationStatus.ANSWERED
+    comment_services.comment_approve(comment=comment, moderator=moderator)
+    comment_services.comment_answer(comment=comment, staff=moderator, text="Antwort der Stadt")
+    form = conversation_open_from_form(
+        name="Bert",
+        email="bert@example.org",
+        subject="Vom Formular",
+        topic=None,
+        text="T",
+        consent_version="1",
     )
-    # Oldest to newest: answered comment, form, comment, mail.
-    for minutes, item in [(40, answered), (30, form), (20, comment), (10, mail)]:
-        item.created_at = now - timedelta(minutes=minutes)
-        item.save()
-    official.created_at = now - timedelta(minutes=35)
-    official.save()
-    return {"comment": comment, "answered": answered, "form": form, "mail": mail}
+    # Oldest to newest: comment, form message.
+    Case.objects.filter(comment=comment).update(received_at=timezone.now() - timedelta(hours=1))
+    return {"comment": comment, "form": form}
 
 
-def test_the_overview_lists_comments_and_conversations_newest_first(admin_client, feedback):
-    html = admin_client.get(URL).content.decode()
-    listed = rows(html)
-    assert len(listed) == 4  # the official answer is the town's, not feedback
-    assert "Per E-Mail" in listed[0]
-    assert "Mehr WLAN im Rathaus, bitte!" in listed[1]
-    assert ">Kommentar<" in listed[1]
-    assert "Anna" in listed[1]
-    assert "Wartet auf Prüfung" in listed[1]
+def listed(response):
+    return [case.comment or case.conversation for case in response.context["cl"].result_list]
+
+
+def test_comments_and_messages_in_one_list_newest_first(moderator, feedback):
+    response = signed_in(moderator).get(CASES)
+    assert listed(response) == [feedback["form"], feedback["comment"]]
+    html = response.content.decode()
+    assert "Anna" in html
+    assert "Bert" in html
+    assert "Antwort der Stadt" not in html  # the town's answer is not feedback
     comment_admin = reverse("admin:feedback_comment_change", args=[feedback["comment"].pk])
-    assert f'href="{comment_admin}"' in listed[1]
-    assert "Kontaktformular" in listed[2]
-    assert "Freigegeben" in listed[3]
-    assert "Antwort der Stadt" not in html
-    assert 'href="?kanal=comment">Kommentar</a>' in html  # a channel to filter by
+    assert f'href="{comment_admin}"' in html
 
 
-@pytest.mark.parametrize(
-    ("channel", "expected"),
-    [
-        ("comment", ["Mehr WLAN", "Schon gelesen"]),
-        ("form", ["Vom Formular"]),
-        ("email", ["Per E-Mail"]),
-        ("unbekannt", ["Per E-Mail", "Mehr WLAN", "Vom Formular", "Schon gelesen"]),
-    ],
-)
-def test_one_channel_at_a_time(admin_client, feedback, channel, expected):
-    listed = rows(admin_client.get(URL, {"kanal": channel}).content.decode())
-    assert len(listed) == len(expected)
-    for row, text in zip(listed, expected, strict=True):
-        assert text in row
+@pytest.mark.parametrize(("channel", "expected"), [("comment", "comment"), ("form", "form")])
+def test_the_old_address_leads_to_the_list_of_its_channel(moderator, feedback, channel, expected):
+    client = signed_in(moderator)
+    response = client.get(OLD, {"kanal": channel})
+    assert response.status_code == 302
+    assert response["Location"] == f"{CASES}?channel__exact={channel}"
+    assert listed(client.get(response["Location"])) == [feedback[expected]]
+    assert client.get(OLD, {"kanal": "unbekannt"})["Location"] == CASES
 
 
-def test_staff_see_only_the_kinds_they_may_see(feedback):
+def test_only_staff_who_may_see_cases_see_the_list(feedback):
     inbox_only = UserFactory(is_staff=True)
     staff_ready(inbox_only)
     inbox_only.user_permissions.add(Permission.objects.get(codename="view_conversation"))
-    client = signed_in(inbox_only)
-    html = client.get(URL).content.decode()
-    assert len(rows(html)) == 2
-    assert "Mehr WLAN" not in html
-
-
-def test_one_query_per_page_for_both_kinds(django_assert_num_queries, feedback):
-    CommentFactory.create_batch(5, status=CommentStatus.REJECTED)
-    with django_assert_num_queries(1):
-        items = list(feedback_overview()[:50])
-    assert len(items) == 9
+    assert signed_in(inbox_only).get(CASES).status_code == 403

@@ -137,3 +137,46 @@ def test_the_bulk_close_action_leaves_cases_without_an_outcome_open(moderator):
     conversation.refresh_from_db()
     assert conversation.status == ConversationStatus.NEW
     assert "ließ sich nicht umstellen" in response.content.decode()
+
+
+def test_alle_rueckmeldungen_is_the_working_list_across_channels(moderator, cases):
+    """Comments and messages in one list; each row opens its conversation or comment."""
+    late, fresh, comment = cases
+    travel, moderator_client = on(16, moderator)
+    try:
+        response = moderator_client.get(CASES)
+        overdue = moderator_client.get(f"{CASES}?frist=ueberfaellig&channel__exact=form")
+        comments = moderator_client.get(f"{CASES}?channel__exact=comment")
+        found = moderator_client.get(f"{CASES}?q=Neue+Frage")
+    finally:
+        travel.stop()
+    html = response.content.decode()
+    assert "<h1>Alle Rückmeldungen</h1>" in html
+    for conversation in (late, fresh):
+        url = reverse("admin:feedback_conversation_change", args=[conversation.pk])
+        assert f'href="{url}"' in html
+    assert f'href="{reverse("admin:feedback_comment_change", args=[comment.pk])}"' in html
+
+    def listed(response):
+        return {case.pk for case in response.context["cl"].result_list}
+
+    assert listed(overdue) == {Case.objects.get(conversation=late).pk}
+    assert listed(comments) == {Case.objects.get(comment=comment).pk}
+    assert listed(found) == {Case.objects.get(conversation=fresh).pk}
+
+
+def test_the_working_list_filters_by_assignee(moderator, cases):
+    from feedback.inbox.services import conversation_assign
+
+    late, fresh, _comment = cases
+    conversation_assign(conversation=late, assignee=moderator, actor=moderator)
+    client = signed_in(moderator)
+    mine = client.get(f"{CASES}?zustaendig=mir").context["cl"].result_list
+    nobody = client.get(f"{CASES}?zustaendig=niemand").context["cl"].result_list
+    assert [case.conversation for case in mine] == [late]
+    assert [case.conversation for case in nobody] == [fresh]
+
+
+def test_the_inbox_button_leads_to_the_working_list(moderator_client):
+    response = moderator_client.get(CONVERSATIONS)
+    assert f'href="{CASES}"' in response.content.decode()

@@ -74,7 +74,7 @@ def test_moderation_moderates_comments_and_answers_the_inbox(inbox):
     for name, args in [
         ("admin:feedback_conversation_changelist", ()),
         ("admin:feedback_conversation_change", (conversation.pk,)),
-        ("admin:feedback_overview", ()),
+        ("admin:feedback_case_changelist", ()),
         ("admin:feedback_conversation_attachment", (attachment.pk,)),
         ("admin:feedback_answertemplate_add", ()),
         ("admin:feedback_topic_add", ()),
@@ -141,7 +141,7 @@ def test_redaktion_edits_content_but_never_sees_the_inbox_or_addresses(inbox):
         ("admin:feedback_conversation_changelist", ()),
         ("admin:feedback_conversation_change", (conversation.pk,)),
         ("admin:feedback_conversation_answer", (conversation.pk,)),
-        ("admin:feedback_overview", ()),
+        ("admin:feedback_case_changelist", ()),
         ("admin:feedback_conversation_attachment", (attachment.pk,)),
         ("admin:feedback_answertemplate_changelist", ()),
         ("admin:feedback_topic_changelist", ()),
@@ -193,4 +193,4 @@ def test_administration_has_every_permission_and_every_admin_page_opens(inbox):
         opts = model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         assert client.get(url).status_code == 200, url
-    assert status(client, "admin:feedback_overview") == 200
+    assert status(client, "admin:feedback_case_changelist") == 200

@@ -1,0 +1,168 @@
+"""What needs a staff member's attention: the counts on the admin's start page.
+
+`attention_counts(user=…)` reads every number the start page shows, each only when the user
+may act on it, and `attention_items(counts)` turns them into the page's blocks, each count
+with the link to exactly the list it counts (the lists' own filter query strings):
+
+- comments waiting for moderation (and how old the oldest is), comments with open reports:
+  for those who may moderate (`change_comment`);
+- new messages nobody is responsible for, open messages assigned to the user: for those
+  who may see the inbox (`view_conversation`);
+- overdue cases and those due within two working days (`feedback.cases.selectors`): for
+  those who may see cases (`view_case`).
+
+Every count is of a small subset through an index: pending comments (`comment_status_idx`),
+open reports (the reports table, small beside the comments), new or assigned conversations
+(`conversation_status_idx`, `conversation_assignee_idx`), awaiting cases
+(`case_status_due_idx`). Five queries at most, however large the tables grow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from feedback.cases.selectors import cases_due_soon, cases_overdue
+from feedback.models import Comment, CommentReport, Conversation, ConversationStatus
+
+# Conversations in which the town owes the next step ("beantwortet" waits for the citizen).
+WORKING_STATUSES = (ConversationStatus.NEW, ConversationStatus.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class AttentionCounts:
+    """None: the user may not see that list, so the start page leaves the block out."""
+
+    comments_pending: int | None = None
+    oldest_pending_at: datetime | None = None
+    comments_reported: int | None = None
+    messages_unassigned: int | None = None
+    messages_mine: int | None = None
+    cases_overdue: int | None = None
+    cases_due_soon: int | None = None
+    user_pk: int | None = None
+
+
+def attention_counts(*, user: Any) -> AttentionCounts:
+    """The counts `user` may see (see the module docstring)."""
+    counts: dict[str, Any] = {"user_pk": user.pk}
+    if user.has_perm("feedback.change_comment"):
+        pending = Comment.objects.pending().aggregate(count=Count("pk"), oldest=Min("created_at"))
+        counts["comments_pending"] = pending["count"]
+        counts["oldest_pending_at"] = pending["oldest"]
+        counts["comments_reported"] = (
+            CommentReport.objects.open().values("comment_id").distinct().count()
+        )
+    if user.has_perm("feedback.view_conversation"):
+        unassigned = Q(status=ConversationStatus.NEW, assignee__isnull=True)
+        mine = Q(assignee=user, status__in=WORKING_STATUSES)
+        conversations = Conversation.objects.filter(unassigned | mine).aggregate(
+            unassigned=Count("pk", filter=unassigned), mine=Count("pk", filter=mine)
+        )
+        counts["messages_unassigned"] = conversations["unassigned"]
+        counts["messages_mine"] = conversations["mine"]
+    if user.has_perm("feedback.view_case"):
+        counts["cases_overdue"] = cases_overdue().count()
+        counts["cases_due_soon"] = cases_due_soon().count()
+    return AttentionCounts(**counts)
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    count: int
+    label: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AttentionBlock:
+    title: str
+    items: list[AttentionItem]
+
+
+def _age(since: datetime | None, now: datetime) -> str:
+    if since is None:
+        return ""
+    hours = int((now - since).total_seconds() // 3600)
+    if hours < 24:
+        return ngettext(
+            "der älteste wartet seit %(count)d Stunde",
+            "der älteste wartet seit %(count)d Stunden",
+            hours,
+        ) % {"count": hours}
+    days = hours // 24
+    return ngettext(
+        "der älteste wartet seit %(count)d Tag", "der älteste wartet seit %(count)d Tagen", days
+    ) % {"count": days}
+
+
+def attention_blocks(counts: AttentionCounts, *, now: datetime) -> list[AttentionBlock]:
+    """The start page's blocks: each count with its label and the link to its list."""
+    comments = reverse("admin:feedback_comment_changelist")
+    conversations = reverse("admin:feedback_conversation_changelist")
+    cases = reverse("admin:feedback_case_changelist")
+    blocks = []
+    if counts.comments_pending is not None:
+        blocks.append(
+            AttentionBlock(
+                _("Kommentare"),
+                [
+                    AttentionItem(
+                        counts.comments_pending,
+                        _("Kommentare warten auf Prüfung"),
+                        f"{comments}?status__exact=pending",
+                        _age(counts.oldest_pending_at, now),
+                    ),
+                    AttentionItem(
+                        counts.comments_reported or 0,
+                        _("Kommentare mit offenen Meldungen"),
+                        f"{comments}?gemeldet=offen",
+                    ),
+                ],
+            )
+        )
+    if counts.messages_unassigned is not None:
+        blocks.append(
+            AttentionBlock(
+                _("Nachrichten (Kontaktformular und E-Mail)"),
+                [
+                    AttentionItem(
+                        counts.messages_unassigned,
+                        _("neue Nachrichten, niemandem zugewiesen"),
+                        f"{conversations}?assignee__id__exact=niemand&status__exact=new",
+                    ),
+                    AttentionItem(
+                        counts.messages_mine or 0,
+                        _("offene Nachrichten, mir zugewiesen"),
+                        f"{conversations}?assignee__id__exact={counts.user_pk}"
+                        f"&status__in={','.join(WORKING_STATUSES)}",
+                    ),
+                ],
+            )
+        )
+    if counts.cases_overdue is not None:
+        blocks.append(
+            AttentionBlock(
+                _("Fristen"),
+                [
+                    AttentionItem(
+                        counts.cases_overdue,
+                        _("Fälle überfällig"),
+                        f"{cases}?frist=ueberfaellig",
+                    ),
+                    AttentionItem(
+                        counts.cases_due_soon or 0,
+                        _("Fälle fällig in 2 Arbeitstagen"),
+                        f"{cases}?frist=bald",
+                    ),
+                ],
+            )
+        )
+    return blocks

@@ -1,0 +1,174 @@
+"""The admin's start page, "Was braucht meine Aufmerksamkeit?": counts, the lists they link
+to, who sees which block, and its query count."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from feedback.attention import attention_blocks, attention_counts
+from feedback.comments import services as comment_services
+from feedback.inbox.services import conversation_answer, conversation_assign
+from feedback.models import Case, ReportReason
+from tests.feedback.factories import signed_in
+
+pytestmark = pytest.mark.django_db
+
+BERLIN = ZoneInfo("Europe/Berlin")
+INDEX = reverse("admin:index")
+
+
+def at(day: int, hour: int = 9):
+    return time_machine.travel(datetime(2027, 6, day, hour, tzinfo=BERLIN), tick=False)
+
+
+def form_message(subject: str):
+    from feedback.inbox.services import conversation_open_from_form
+
+    return conversation_open_from_form(
+        name="E",
+        email=f"{subject.split()[0].lower()}@example.org",
+        subject=subject,
+        topic=None,
+        text="Guten Tag.",
+        consent_version="1",
+    )
+
+
+@pytest.fixture
+def today():
+    """Wednesday, 16 June 2027, 9:00 in Verl."""
+    with at(16) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def work(page, moderator):
+    """One of each: a waiting comment, a reported comment, a new unassigned message, and a
+    message assigned to the moderator whose case is overdue."""
+    with at(1, 10):
+        late = form_message("Alte Frage")  # due 15 June
+        conversation_assign(conversation=late, assignee=moderator, actor=moderator)
+    with at(10):
+        reported = comment_services.comment_submit(target=page, author_name="B", text="Gemeldet")
+        comment_services.comment_approve(comment=reported, moderator=moderator)
+    with at(15):
+        comment_services.comment_report(comment=reported, reason=ReportReason.values[0])
+    with at(16, 8):
+        waiting = comment_services.comment_submit(target=page, author_name="A", text="Wartet")
+        new = form_message("Neue Frage")
+    return {"late": late, "reported": reported, "waiting": waiting, "new": new}
+
+
+def rows(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return {row.pk for row in response.context["cl"].result_list}
+
+
+def links(user):
+    from django.utils import timezone
+
+    blocks = attention_blocks(attention_counts(user=user), now=timezone.now())
+    return {item.label: item for block in blocks for item in block.items}
+
+
+def test_counts_of_one_of_each(work, moderator, today):
+    counts = attention_counts(user=moderator)
+    assert counts.comments_pending == 1
+    assert counts.comments_reported == 1
+    assert counts.messages_unassigned == 1
+    assert counts.messages_mine == 1
+    assert counts.cases_overdue == 1
+    assert counts.cases_due_soon == 1  # the waiting comment: moderation is due in two days
+
+
+def test_each_count_links_to_exactly_its_items(work, moderator, today):
+    client = signed_in(moderator)
+    items = links(moderator)
+    assert rows(client, items["Kommentare warten auf Prüfung"].url) == {work["waiting"].pk}
+    assert rows(client, items["Kommentare mit offenen Meldungen"].url) == {work["reported"].pk}
+    assert rows(client, items["neue Nachrichten, niemandem zugewiesen"].url) == {work["new"].pk}
+    assert rows(client, items["offene Nachrichten, mir zugewiesen"].url) == {work["late"].pk}
+    late_case = Case.objects.get(conversation=work["late"])
+    waiting_case = Case.objects.get(comment=work["waiting"])
+    assert rows(client, items["Fälle überfällig"].url) == {late_case.pk}
+    assert rows(client, items["Fälle fällig in 2 Arbeitstagen"].url) == {waiting_case.pk}
+
+
+def test_the_start_page_shows_the_counts_with_their_links(work, moderator, today):
+    response = signed_in(moderator).get(INDEX)
+    html = response.content.decode()
+    assert "Was braucht meine Aufmerksamkeit?" in html
+    for item in links(moderator).values():
+        assert f'href="{item.url.replace("&", "&amp;")}"' in html
+        assert f"<strong>{item.count}</strong> {item.label}" in html
+    assert "der älteste wartet seit 1 Stunde" in html
+    assert html.index("Was braucht meine Aufmerksamkeit?") < html.index('class="app-feedback')
+
+
+def test_feedback_comes_first_in_the_app_list(moderator, admin_client):
+    apps = admin_client.get(INDEX).context["app_list"]
+    assert apps[0]["app_label"] == "feedback"
+    assert len(apps) > 1
+
+
+def test_the_counts_go_to_zero_when_the_work_is_done(work, moderator, today):
+    comment_services.comment_approve(comment=work["waiting"], moderator=moderator)
+    comment_services.comment_mark_spam(comment=work["reported"], moderator=moderator)
+    conversation_assign(conversation=work["new"], assignee=moderator, actor=moderator)
+    for conversation in (work["late"], work["new"]):
+        conversation_answer(conversation=conversation, author=moderator, text="Antwort.")
+    counts = attention_counts(user=moderator)
+    assert counts.comments_pending == 0
+    assert counts.oldest_pending_at is None
+    assert counts.comments_reported == 0
+    assert counts.messages_unassigned == 0
+    assert counts.messages_mine == 0
+    assert counts.cases_overdue == 0
+    assert counts.cases_due_soon == 0
+    html = signed_in(moderator).get(INDEX).content.decode()
+    assert "<strong>0</strong> Kommentare warten auf Prüfung" in html
+
+
+def test_assigned_messages_are_mine_until_answered(work, moderator, today):
+    conversation_assign(conversation=work["new"], assignee=moderator, actor=moderator)
+    counts = attention_counts(user=moderator)
+    assert (counts.messages_mine, counts.messages_unassigned) == (2, 0)
+    conversation_answer(conversation=work["new"], author=moderator, text="Antwort.")
+    assert attention_counts(user=moderator).messages_mine == 1
+
+
+def test_editors_see_no_inbox_or_moderation_counts(work, editor, today):
+    counts = attention_counts(user=editor)
+    assert counts.messages_unassigned is None
+    assert counts.comments_pending is None
+    assert counts.cases_overdue is None
+    html = signed_in(editor).get(INDEX).content.decode()
+    assert "Was braucht meine Aufmerksamkeit?" not in html
+    assert "Nachrichten" not in html
+
+
+# Session and user (2), the second factor (1), the user's and the groups' permissions (2),
+# the counts (5: pending comments with the oldest, open reports, conversations, overdue and
+# due-soon cases), the admin log (1). The same however much is waiting.
+START_PAGE_QUERIES = 11
+
+
+def test_the_start_page_query_count_is_pinned(
+    work, page, moderator, today, django_assert_num_queries
+):
+    client = signed_in(moderator)
+    client.get(INDEX)
+    with django_assert_num_queries(START_PAGE_QUERIES):
+        response = client.get(INDEX)
+    assert response.status_code == 200
+    with at(16, 8):
+        for number in range(5):
+            comment_services.comment_submit(target=page, author_name="C", text=f"Mehr {number}")
+            form_message(f"Weitere Frage {number}")
+    with django_assert_num_queries(START_PAGE_QUERIES):
+        response = client.get(INDEX)
+    assert "<strong>6</strong> Kommentare warten auf Prüfung" in response.content.decode()
