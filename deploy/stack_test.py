@@ -96,7 +96,15 @@ UPSTREAM = {
     "nginx:1.27": "nginx",
 }
 APP_IMAGE = "verl-digital:stack-test"
-APP_SERVICES = ["migrate", "web-1", "web-2", "worker", "fetch-email", "purge-personal-data"]
+APP_SERVICES = [
+    "migrate",
+    "web-1",
+    "web-2",
+    "worker",
+    "fetch-email",
+    "purge-personal-data",
+    "overdue-summary",
+]
 OTHER_SERVICES = ["db", "redis", "page-cache", "lb"]
 LONG_RUNNING = [s for s in APP_SERVICES + OTHER_SERVICES if s != "migrate"]
 DOCKERD_LOG = Path("/var/log/verl-stack-test-dockerd.log")
