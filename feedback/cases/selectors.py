@@ -36,11 +36,23 @@ def cases_due_soon(*, working_days: int = 2, today: date | None = None) -> Query
 def case_for_page(pk: int) -> Case | None:
     """A case with what its page shows, in one query.
 
-    Only the joins every case needs: with the measure and the merged-into case joined too,
-    the query took five times as long (`make bench`, case page); the few adopted or merged
-    cases load those with a query each.
+    Only the joins and columns every case needs: PostgreSQL plans each join anew on every
+    request, and with the comment, the measure and the merged-into case joined too the query
+    took several times as long (`make bench`, case page). The comment (read through
+    `Comment.objects.public()` anyway), an adopting measure or a merged-into case cost a
+    query each where a case has them.
     """
-    return Case.objects.select_related("conversation__topic", "comment").filter(pk=pk).first()
+    try:
+        return (
+            Case.objects.select_related("conversation__topic")
+            .only(*_CASE_FIELDS, "conversation__topic__name", "conversation__topic__name_en")
+            .get(pk=pk)
+        )
+    except Case.DoesNotExist:
+        return None
+
+
+_CASE_FIELDS = tuple(field.name for field in Case._meta.concrete_fields)
 
 
 def public_answer(comment: Comment) -> Comment | None:

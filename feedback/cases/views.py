@@ -63,10 +63,9 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _public_comment(case: Case) -> Comment | None:
-    comment = case.comment
-    if comment is None or not comment.is_public:
+    if case.comment_id is None:
         return None
-    return Comment.objects.public().on_published_targets().filter(pk=comment.pk).first()
+    return Comment.objects.public().on_published_targets().filter(pk=case.comment_id).first()
 
 
 @csrf_exempt  # checked by `csrf_token_check` instead, see the module docstring

@@ -1,7 +1,4 @@
-from typing import Any
-
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
@@ -67,18 +64,3 @@ def event_when(event: Event) -> SafeString:
         # Translators: an event over several days, each part with weekday, date and time.
         text = gettext("%(start)s bis %(end)s Uhr")
     return mark_safe(conditional_escape(text) % {"start": start, "end": end})  # noqa: S308
-
-
-@register.simple_tag(takes_context=True)
-def nav_current(context: dict[str, Any], url_name: str) -> SafeString:
-    """aria-current for a main-nav link: "page" on the page itself, "true" below it."""
-    request = context.get("request")
-    if request is None:
-        return mark_safe("")
-    url = reverse(url_name)
-    if request.path == url:
-        return mark_safe(' aria-current="page"')
-    # Every page lies below the home page (/ or /en/); only its own link marks it.
-    if url != reverse("strategy:home") and request.path.startswith(url):
-        return mark_safe(' aria-current="true"')
-    return mark_safe("")

@@ -181,3 +181,31 @@ def test_the_case_page_query_count_is_pinned(client, django_assert_num_queries):
     url = case_url(case)
     with django_assert_num_queries(1):
         assert client.get(url).status_code == 200
+
+
+def test_a_comment_case_page_query_count_is_pinned(
+    client, page, moderator, django_assert_num_queries
+):
+    comment = comment_services.comment_submit(target=page, author_name="A", text="Mehr WLAN")
+    url = case_url(comment.case)
+    with django_assert_num_queries(2):  # the case; the comment, not public yet
+        assert client.get(url).status_code == 200
+    comment_services.comment_approve(comment=comment, moderator=moderator)
+    comment_services.comment_answer(comment=comment, staff=moderator, text="Kommt 2027.")
+    with django_assert_num_queries(3):  # and the town's answer
+        assert "Kommt 2027." in client.get(url).content.decode()
+
+
+def test_the_responsible_team_is_named_in_the_page_language(client):
+    from django.utils import translation
+
+    from tests.feedback.factories import TopicFactory
+
+    _conversation, case = open_case(topic=TopicFactory(name="Allgemeines", name_en="General"))
+    assert "Allgemeines" in client.get(case_url(case)).content.decode()
+    with translation.override("en"):
+        url = case_url(case)
+    assert url.startswith("/en/")
+    body = client.get(url).content.decode()
+    assert "General" in body
+    assert "Allgemeines" not in body
