@@ -35,7 +35,14 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from feedback.account_services import user_display_name
 from feedback.admin_tools import LargeTablePaginator, ReadOnlyInline, bulk_apply
-from feedback.cases.admin import DeadlineFilter, due_date_display
+from feedback.cases.admin import (
+    DeadlineFilter,
+    OutcomeFields,
+    due_date_display,
+    outcome_arguments,
+    outcome_details,
+)
+from feedback.cases.services import case_outcome_validate
 from feedback.comments import services
 from feedback.measure_links.admin import (
     CommentMeasureLinkInline,
@@ -45,6 +52,7 @@ from feedback.measure_links.admin import (
     measure_links_save,
 )
 from feedback.models import (
+    CaseOutcome,
     Comment,
     CommentReport,
     CommentStatus,
@@ -182,6 +190,15 @@ class CommentTextField(forms.CharField):
         return clean_text(super().to_python(value))
 
 
+ANSWER_FIELDS = (
+    "official_answer",
+    "outcome",
+    "outcome_measure",
+    "outcome_reason",
+    "outcome_organisation",
+)
+
+
 class CommentAdminForm(forms.ModelForm):
     """The text can be corrected; every other change is a moderation step chosen below."""
 
@@ -218,10 +235,20 @@ class CommentAdminForm(forms.ModelForm):
         ),
     )
 
+    # What the answer achieved, recorded on the comment's case ("Auskunft gegeben" if empty).
+    outcome = OutcomeFields.base_fields["outcome"]
+    outcome_measure = OutcomeFields.base_fields["outcome_measure"]
+    outcome_reason = OutcomeFields.base_fields["outcome_reason"]
+    outcome_organisation = OutcomeFields.base_fields["outcome_organisation"]
+
     class Meta:
         model = Comment
         fields = ["text"]
         field_classes = {"text": CommentTextField}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].help_text = _("Ohne Auswahl: „Auskunft gegeben“.")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -246,6 +273,15 @@ class CommentAdminForm(forms.ModelForm):
                     "official_answer",
                     _("Nur freigegebene Kommentare (keine Antworten) können beantwortet werden."),
                 )
+            elif cleaned.get("outcome") and getattr(comment, "case", None) is not None:
+                try:
+                    case_outcome_validate(case=comment.case, **outcome_arguments(cleaned))
+                except ValidationError as error:
+                    self.add_error(None, error)
+        elif cleaned.get("outcome"):
+            self.add_error(
+                "outcome", _("Ein Ergebnis wird zusammen mit einer Antwort festgehalten.")
+            )
         return cleaned
 
 
@@ -533,11 +569,11 @@ class CommentAdmin(admin.ModelAdmin):
                 fieldsets.append(
                     (
                         _("Weitere Antwort schreiben"),
-                        {"fields": ["official_answer"], "classes": ["collapse"]},
+                        {"fields": [*ANSWER_FIELDS], "classes": ["collapse"]},
                     )
                 )
         elif answerable and self.has_change_permission(request, obj):
-            fieldsets.append((_("Antwort der Stadt Verl"), {"fields": ["official_answer"]}))
+            fieldsets.append((_("Antwort der Stadt Verl"), {"fields": [*ANSWER_FIELDS]}))
         fieldsets.append(
             (
                 _("Einwilligung und Benachrichtigung"),
@@ -611,7 +647,13 @@ class CommentAdmin(admin.ModelAdmin):
                 services.comment_reports_dismiss(comment=comment, moderator=moderator, reason=note)
             answer = data.get("official_answer", "").strip()
             if answer:
-                services.comment_answer(comment=comment, staff=moderator, text=answer)
+                services.comment_answer(
+                    comment=comment,
+                    staff=moderator,
+                    text=answer,
+                    outcome=data.get("outcome") or CaseOutcome.INFORMATION,
+                    outcome_details=outcome_details(data),
+                )
         except ValidationError as error:
             # Another moderator was quicker; the form's own checks catch everything else.
             messages.error(request, " ".join(error.messages))

@@ -390,3 +390,60 @@ def test_the_queue_needs_no_query_per_report(moderator_client):
     for key in "bcdef":
         reported(ApprovedCommentFactory(), key)
     assert queries() == few
+
+
+def _submitted(page):
+    return services.comment_submit(target=page, author_name="Anna", text="Mehr WLAN im Rathaus")
+
+
+def test_an_answer_records_the_outcome_the_moderator_picks(moderator_client, page):
+    from feedback.models import Case, CaseOutcome
+    from tests.strategy.factories import MeasureFactory
+
+    comment = _submitted(page)
+    measure = MeasureFactory(title="WLAN in allen öffentlichen Gebäuden")
+    data = form_data(moderator_client.get(change_url(comment)).content.decode())
+    data.update(
+        decision="approve",
+        official_answer="Das nehmen wir auf.",
+        outcome=CaseOutcome.ADOPTED,
+        outcome_measure=str(measure.pk),
+    )
+    assert moderator_client.post(change_url(comment), data).status_code == 302
+    case = Case.objects.get(comment=comment)
+    assert case.outcome == CaseOutcome.ADOPTED
+    assert case.outcome_measure == measure
+
+
+def test_an_answer_without_a_picked_outcome_records_information(moderator_client, page):
+    from feedback.models import Case, CaseOutcome
+
+    comment = _submitted(page)
+    data = form_data(moderator_client.get(change_url(comment)).content.decode())
+    data.update(decision="approve", official_answer="Ab Mai.")
+    assert moderator_client.post(change_url(comment), data).status_code == 302
+    assert Case.objects.get(comment=comment).outcome == CaseOutcome.INFORMATION
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            {"official_answer": "Nein.", "outcome": "not_adopted"},
+            "Bitte nennen Sie den Grund; die Bürgerin oder der Bürger sieht ihn.",
+        ),
+        ({"outcome": "information"}, "Ein Ergebnis wird zusammen mit einer Antwort festgehalten."),
+    ],
+)
+def test_an_incomplete_outcome_is_a_german_form_error(moderator_client, page, extra, message):
+    from feedback.models import Case
+
+    comment = _submitted(page)
+    data = form_data(moderator_client.get(change_url(comment)).content.decode())
+    data.update(decision="approve", **extra)
+    response = moderator_client.post(change_url(comment), data)
+    assert response.status_code == 200
+    assert message in unescape(response.content.decode())
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.PENDING
+    assert not Comment.objects.filter(parent=comment).exists()
+    assert Case.objects.get(comment=comment).outcome == ""
