@@ -40,6 +40,7 @@ from feedback.models import (
     Topic,
 )
 from feedback.outbox import email_queue
+from feedback.subscriptions.services import comment_author_address, subscriber_notify
 from strategy.base import transition_check, validated_save
 from strategy.models import Measure
 
@@ -311,35 +312,42 @@ def case_merge(*, duplicate: Case, into: Case) -> Case:
 
 
 def case_answer_duplicates(*, case: Case, subject: str, text: str) -> int:
-    """Mail an answer given on `case` to the citizen of each merged duplicate that came by
-    contact form or e-mail, each with their own reference and case link; returns how many.
+    """Mail an answer given on `case` to the citizen of each merged duplicate, each with
+    their own reference and case link; returns how many were mailed.
 
-    Duplicates that are comments are not mailed here: their page shows the answer's date.
+    Senders of contact-form messages and e-mails get it at their address. Authors of
+    duplicate comments get it only where they asked for updates on their comment and their
+    address is confirmed and subscribed, like every other mail about a comment.
     """
     now = timezone.now()
     count = 0
     duplicates = Case.objects.select_for_update(of=("self",)).filter(
-        duplicate_of=case, purged_at__isnull=True, conversation__isnull=False
+        duplicate_of=case, purged_at__isnull=True
     )
-    for duplicate in duplicates.select_related("conversation"):
+    for duplicate in duplicates.select_related("conversation", "comment"):
         duplicate.answered_at = now
         validated_save(duplicate)
-        email_queue(
-            to=duplicate.conversation.contact_email,
-            template="answer",
-            context={
-                "subject": subject,
-                "text": text,
-                "reference": duplicate.reference,
-                "case_url": case_absolute_url(duplicate),
-            },
-            reply_to=[settings.CDO_EMAIL],
-            automatic=False,
-        )
-        count += 1
-    Case.objects.filter(
-        duplicate_of=case, conversation__isnull=True, purged_at__isnull=True
-    ).update(answered_at=now)
+        context = {
+            "subject": subject,
+            "text": text,
+            "reference": duplicate.reference,
+            "merged_into": case.reference,
+            "case_url": case_absolute_url(duplicate),
+        }
+        if duplicate.conversation is not None:
+            email_queue(
+                to=duplicate.conversation.contact_email,
+                template="answer",
+                context=context,
+                reply_to=[settings.CDO_EMAIL],
+                automatic=False,
+            )
+            count += 1
+        elif duplicate.comment is not None:
+            address = comment_author_address(duplicate.comment)
+            if address is not None:
+                subscriber_notify(address=address, template="duplicate_answered", context=context)
+                count += 1
     return count
 
 

@@ -31,7 +31,6 @@ from feedback.models import (
     Comment,
     CommentReport,
     CommentStatus,
-    ConfirmedAddress,
     ModerationAction,
     ModerationStep,
     RejectionReason,
@@ -40,6 +39,7 @@ from feedback.models import (
 from feedback.outbox import absolute_url
 from feedback.subscriptions.services import (
     address_request_confirmation,
+    comment_author_address,
     normalize_email,
     subscriber_notify,
 )
@@ -168,14 +168,6 @@ def _duplicate_keys(client_keys: Sequence[str], text: str) -> list[str]:
     return [f"comment-dup:{client}:{digest}" for client in client_keys]
 
 
-def _notifiable_address(comment: Comment) -> ConfirmedAddress | None:
-    """The confirmed, still subscribed address of an author who asked for updates."""
-    if not (comment.notify and comment.author_email):
-        return None
-    email = normalize_email(comment.author_email)
-    return ConfirmedAddress.objects.subscribed().filter(email=email).first()
-
-
 def _case_url(comment: Comment) -> str:
     """The link to the case page of a top-level comment, for mails to its author."""
     case = Case.objects.filter(comment=comment).only("pk").first()
@@ -184,7 +176,7 @@ def _case_url(comment: Comment) -> str:
 
 def _author_notify(*, comment: Comment, template: str, context: dict[str, Any]) -> bool:
     """Mail the author about their comment, only to a confirmed address that opted in."""
-    address = _notifiable_address(comment)
+    address = comment_author_address(comment)
     if address is None:
         return False
     subscriber_notify(

@@ -188,6 +188,14 @@ def address_unsubscribe(*, token: str) -> ConfirmedAddress | None:
     return address
 
 
+def comment_author_address(comment: Comment) -> ConfirmedAddress | None:
+    """The confirmed, still subscribed address of a comment's author who asked for updates."""
+    if not (comment.notify and comment.author_email):
+        return None
+    email = normalize_email(comment.author_email)
+    return ConfirmedAddress.objects.subscribed().filter(email=email).first()
+
+
 def subscriber_notify(*, address: ConfirmedAddress, template: str, context: dict[str, Any]) -> None:
     """Queue a notification to a confirmed address, with a one-click unsubscribe (RFC 8058)."""
     unsubscribe_url = absolute_url(

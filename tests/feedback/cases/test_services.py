@@ -260,3 +260,37 @@ def test_the_measure_page_says_how_many_contributions_flowed_in(client, page, mo
     assert "2 Beiträge sind in diese Maßnahme eingeflossen." in body
     assert comment.get_absolute_url() in body
     assert "erika@example.org" not in body
+
+
+def test_authors_of_merged_comments_get_the_answer_only_where_they_asked_for_updates(
+    page, moderator, django_capture_on_commit_callbacks, run_tasks
+):
+    from tests.feedback.factories import ConfirmedAddressFactory
+
+    ConfirmedAddressFactory(email="anna@example.org")
+
+    def submitted(email, notify):
+        comment = comment_services.comment_submit(
+            target=page, author_name="A", author_email=email, text="WLAN bitte", notify=notify
+        )
+        return comment_services.comment_approve(comment=comment, moderator=moderator)
+
+    first = submitted("", notify=False)
+    asked = submitted("Anna@Example.org", notify=True)
+    silent = submitted("bernd@example.org", notify=False)
+    for duplicate in (asked, silent):
+        services.case_merge(duplicate=duplicate.case, into=first.case)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comment_answer(comment=first, staff=moderator, text="Kommt im Mai.")
+    run_tasks()
+    (message,) = mail.outbox
+    assert message.to == ["anna@example.org"]
+    assert "Kommt im Mai." in message.body
+    assert asked.case.reference in message.body
+    assert first.case.reference in message.body
+    assert case_url(asked.case) in message.body
+    assert "List-Unsubscribe" in message.extra_headers
+    for comment in (asked, silent):
+        comment.case.refresh_from_db()
+        assert comment.case.answered_at is not None
