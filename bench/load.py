@@ -81,10 +81,7 @@ def prepare_database(name: str) -> tuple[int, int, int]:
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    call_command("load_verl_content", verbosity=0)
-    call_command("setup_inbox", verbosity=0)
+    call_command("prepare", verbosity=0)
     from feedback.models import Topic
     from strategy.models import Page
 

@@ -213,13 +213,9 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, str]:
         if not exists:
             admin.execute(f'CREATE DATABASE "{name}"')
     started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
+    call_command("prepare", demo=not exists, verbosity=0)
     if not exists:
-        for command in ("setup_roles", "load_rejection_reasons", "setup_inbox"):
-            call_command(command, verbosity=0)
-        call_command("load_verl_content", "--demo", verbosity=0)
         moderator = dataset.moderator_ensure()
         loaded = dataset.comments_load(
             count=size["comments"],

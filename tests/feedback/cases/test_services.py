@@ -223,28 +223,8 @@ def test_status_changes_keep_the_case_in_step():
     assert conversation.case.status == CaseStatus.IN_PROGRESS
 
 
-def test_the_measure_counts_cases_and_links_only_public_comments(page, moderator):
-    measure = MeasureFactory()
-    comment = comment_services.comment_submit(target=page, author_name="A", text="Gute Idee")
-    comment = comment_services.comment_approve(comment=comment, moderator=moderator)
-    comment_services.comment_answer(
-        comment=comment,
-        staff=moderator,
-        text="Nehmen wir auf.",
-        outcome=CaseOutcome.ADOPTED,
-        outcome_details={"measure": measure},
-    )
-    conversation = open_case()
-    services.case_outcome_record(
-        case=conversation.case, outcome=CaseOutcome.ADOPTED, measure=measure
-    )
-    count, public = measure_contributions(measure)
-    assert count == 2
-    assert list(public) == [comment]
-
-
-def test_the_measure_page_says_how_many_contributions_flowed_in(client, page, moderator):
-    measure = MeasureFactory()
+def _adopted_by_a_comment_and_a_message(page, moderator, measure):
+    """One public comment and one private message taken up in `measure`."""
     comment = comment_services.comment_submit(target=page, author_name="A", text="Gute Idee")
     comment = comment_services.comment_approve(comment=comment, moderator=moderator)
     comment_services.comment_answer(
@@ -256,6 +236,20 @@ def test_the_measure_page_says_how_many_contributions_flowed_in(client, page, mo
     )
     private = open_case()
     services.case_outcome_record(case=private.case, outcome=CaseOutcome.ADOPTED, measure=measure)
+    return comment
+
+
+def test_the_measure_counts_cases_and_links_only_public_comments(page, moderator):
+    measure = MeasureFactory()
+    comment = _adopted_by_a_comment_and_a_message(page, moderator, measure)
+    count, public = measure_contributions(measure)
+    assert count == 2
+    assert list(public) == [comment]
+
+
+def test_the_measure_page_says_how_many_contributions_flowed_in(client, page, moderator):
+    measure = MeasureFactory()
+    comment = _adopted_by_a_comment_and_a_message(page, moderator, measure)
     body = client.get(measure.get_absolute_url()).content.decode()
     assert "2 Beiträge sind in diese Maßnahme eingeflossen." in body
     assert comment.get_absolute_url() in body

@@ -1,9 +1,7 @@
 """`make run` and `make dev`: prepare the database, then serve the site beside the task worker.
 
 Every step before serving is idempotent, so the command can be run on every start: collect
-the static files (production only), migrate, create the cache table (used without Redis),
-create the staff roles, load the rejection reasons, the Verl content and the inbox topics
-(never overwriting what an editor changed).
+the static files (production only), then `prepare` (migrations and the content it needs).
 Then it starts the task worker (mail is sent only there) and the web server, prints where
 the site is and how staff sign in, and stops both when either ends or on Ctrl-C. While they
 run, it starts `send_overdue_summary` every `SUMMARY_EVERY` seconds, as the compose stack's
@@ -29,14 +27,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
-PREPARATION = [
-    "migrate",
-    "createcachetable",
-    "setup_roles",
-    "load_rejection_reasons",
-    "load_verl_content",
-    "setup_inbox",
-]
 # Seconds between two starts of `send_overdue_summary` (it sends once per person and day).
 SUMMARY_EVERY = 900
 
@@ -58,9 +48,7 @@ class Command(BaseCommand):
         if not dev:
             self._step("collecting static files", verbosity)
             call_command("collectstatic", interactive=False, verbosity=quiet)
-        for name in PREPARATION:
-            self._step(name.replace("_", " "), verbosity)
-            call_command(name, verbosity=quiet)
+        call_command("prepare", verbosity=verbosity)
 
         # This process only waits from here on: its connection must not count against the server.
         connections.close_all()
