@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -461,28 +461,56 @@ def comment_restore(*, comment: Comment, moderator: Any, reason: str = "") -> Co
     return comment
 
 
+def _already_reported() -> ValidationError:
+    return ValidationError(
+        _("Sie haben diesen Beitrag bereits gemeldet. Die Moderation prüft ihn."),
+        code="duplicate",
+    )
+
+
 @transaction.atomic
 def comment_report(
-    *, comment: Comment, reason: str, note: str = "", client_keys: Sequence[str] = ()
+    *,
+    comment: Comment,
+    reason: str,
+    note: str = "",
+    reporter: Any = None,
+    client_keys: Sequence[str] = (),
 ) -> CommentReport:
-    """A reader reports a public comment; enough open reports hide it until reviewed.
+    """A reader reports a public comment: it appears in the moderation queue (open reports),
+    and stays public until a moderator decides.
 
-    One client counts once per comment, so a single reader cannot hide a comment alone.
+    Only signed-in accounts (`reporter`) count towards hiding it before that: with
+    `COMMENT_REPORT_THRESHOLD` open reports from different accounts it is hidden until
+    reviewed. An account reports a comment once (a unique constraint, lasting); a guest's
+    client is refused for 24 hours by its fingerprints (`client_keys`), but guests' reports
+    never hide anything, so waiting a day or a cleared cache gains nothing.
     """
     comment = _locked(comment)
     if not comment.is_public:
         raise ValidationError(_("Dieser Beitrag kann nicht gemeldet werden."), code="not_public")
-    seen_keys = [f"comment-report:{client}:{comment.pk}" for client in client_keys]
-    if seen_keys and cache.get_many(seen_keys):
-        raise ValidationError(
-            _("Sie haben diesen Beitrag bereits gemeldet. Die Moderation prüft ihn."),
-            code="duplicate",
-        )
-    report = CommentReport(comment=comment, reason=reason, note=note.strip())
-    validated_save(report)
-    open_reports = CommentReport.objects.filter(comment=comment).open().count()
-    if open_reports >= settings.COMMENT_REPORT_THRESHOLD:
-        _hidden(comment, actor=None, reason=_("%(count)d Meldungen") % {"count": open_reports})
+    if reporter is not None and not reporter.is_authenticated:
+        reporter = None
+    # An account is known by itself (others may share its connection); a guest by its client.
+    seen_keys = (
+        [f"comment-report:{client}:{comment.pk}" for client in client_keys]
+        if reporter is None
+        else []
+    )
+    if (seen_keys and cache.get_many(seen_keys)) or (
+        reporter is not None
+        and CommentReport.objects.filter(comment=comment, reporter=reporter).exists()
+    ):
+        raise _already_reported()
+    report = CommentReport(comment=comment, reporter=reporter, reason=reason, note=note.strip())
+    try:
+        with transaction.atomic():  # a savepoint: the constraint's last word stays a message
+            validated_save(report)
+    except IntegrityError:
+        raise _already_reported() from None
+    reporters = CommentReport.objects.filter(comment=comment, reporter__isnull=False).open().count()
+    if reporters >= settings.COMMENT_REPORT_THRESHOLD:
+        _hidden(comment, actor=None, reason=_("%(count)d Meldungen") % {"count": reporters})
     _remember_after_commit(seen_keys)
     transaction.on_commit(moderators_notify_schedule)
     return report

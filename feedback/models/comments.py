@@ -249,10 +249,23 @@ class CommentReportQuerySet(models.QuerySet):
 
 
 class CommentReport(models.Model):
-    """A reader's report ("Beitrag melden") about a public comment."""
+    """A reader's report ("Beitrag melden") about a public comment.
+
+    `reporter` is the signed-in account that reported, once per comment (the constraint);
+    anonymous reports have none. Only reports with a reporter count towards hiding a
+    comment automatically, so nobody hides one alone (`feedback.comments.services`).
+    """
 
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("Kommentar")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comment_reports",
+        verbose_name=_("gemeldet von (Konto)"),
     )
     reason = models.CharField(_("Grund"), max_length=20, choices=ReportReason)
     note = models.TextField(_("Erläuterung"), blank=True, validators=[MaxLengthValidator(1000)])
@@ -271,6 +284,16 @@ class CommentReport(models.Model):
         indexes = [
             models.Index(fields=["comment", "resolved_at"], name="report_comment_open_idx"),
             models.Index(fields=["moderators_notified_at"], name="report_notified_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"],
+                condition=Q(reporter__isnull=False),
+                name="report_once_per_reporter",
+                violation_error_message=_(
+                    "Sie haben diesen Beitrag bereits gemeldet. Die Moderation prüft ihn."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
