@@ -168,7 +168,9 @@ def test_hide_and_restore(page, moderator):
     comment = ApprovedCommentFactory(target=page)
     reply = ApprovedCommentFactory(target=page, parent=comment)
     services.comment_hide(comment=comment, moderator=moderator, reason="prüfen")
-    assert not Comment.objects.public().exists()  # the reply disappears with its parent
+    # The reply keeps its place under the hidden comment's trace.
+    assert set(Comment.objects.public()) == {reply}
+    assert set(Comment.objects.listed()) == {comment, reply}
     services.comment_restore(comment=comment, moderator=moderator)
     assert set(Comment.objects.public()) == {comment, reply}
     assert list(comment.actions.values_list("action", flat=True)) == ["restore", "hide"]
