@@ -1,7 +1,7 @@
 """A comment taken off the page after publication leaves a trace; its public replies stay."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +11,7 @@ from django.utils import formats, timezone, translation
 
 from feedback.comments import services
 from feedback.models import Comment, ReportReason
+from feedback.privacy import erasure
 from strategy.search import search
 from tests.feedback.comments.test_admin import form_data
 from tests.feedback.factories import (
@@ -203,3 +204,25 @@ def test_the_moderators_hide_takes_the_public_reason_from_the_reason_list(page, 
     comment.refresh_from_db()
     assert (comment.is_hidden, comment.removal_reason) == (True, "Persönliche Daten")
     assert comment.actions.get().reason == "Telefonnummer genannt"
+
+
+def test_erasure_and_retention_keep_the_trace_and_the_replies_of_others(
+    client, page, discussion, moderator
+):
+    comment, reply = discussion
+    comment.author_email = "hanna@example.org"
+    comment.save()
+    services.comment_reject(comment=comment, moderator=moderator, reason=None)
+    summary = erasure.personal_data_erase(email="hanna@example.org", actor=moderator)
+    assert (summary["comments_anonymized"], summary["comments_deleted"]) == (1, 0)
+    comment.refresh_from_db()
+    assert (comment.text, comment.author_name, comment.author_email) == ("", "anonym", "")
+    assert Comment.objects.public().get() == reply
+    html = section(client, page)
+    assert "von der Moderation ausgeblendet" in html
+    assert "Die Antwort bleibt lesbar." in html
+
+    counts = erasure.personal_data_purge(now=timezone.now() + timedelta(days=3 * 365))
+    assert counts["comments_deleted"] == 1  # the pending reply, never public
+    assert Comment.objects.listed().count() == 2
+    assert Comment.objects.public().get() == reply
