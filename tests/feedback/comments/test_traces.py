@@ -1,11 +1,13 @@
 """A comment taken off the page after publication leaves a trace; its public replies stay."""
 
+import importlib
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
@@ -226,3 +228,27 @@ def test_erasure_and_retention_keep_the_trace_and_the_replies_of_others(
     assert counts["comments_deleted"] == 1  # the pending reply, never public
     assert Comment.objects.listed().count() == 2
     assert Comment.objects.public().get() == reply
+
+
+def test_the_migration_dates_the_traces_of_comments_removed_before(page, moderator):
+    migration = importlib.import_module("feedback.migrations.0016_comment_removal_trace")
+    hidden = ApprovedCommentFactory(target=page)
+    services.comment_hide(comment=hidden, moderator=moderator)
+    rejected = CommentFactory(target=page)
+    services.comment_approve(comment=rejected, moderator=moderator)  # logged as approved once
+    services.comment_reject(comment=rejected, moderator=moderator)
+    by_reports = ApprovedCommentFactory(target=page, hidden_at=timezone.now())
+    never_public = CommentFactory(target=page)
+    services.comment_mark_spam(comment=never_public, moderator=moderator)
+    # As before the migration: no traces recorded.
+    Comment.objects.update(removed_at=None, removal_reason="")
+
+    migration.traces_from_the_log(django_apps, None)
+
+    hidden.refresh_from_db()
+    rejected.refresh_from_db()
+    assert hidden.removed_at == hidden.hidden_at
+    assert rejected.removed_at == rejected.actions.get(action="reject").created_at
+    assert set(Comment.objects.filter(removed_at__isnull=False)) == {hidden, rejected}
+    assert by_reports.pk not in {c.pk for c in Comment.objects.filter(removed_at__isnull=False)}
+    assert never_public.pk not in {c.pk for c in Comment.objects.listed()}
