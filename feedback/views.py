@@ -176,6 +176,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
             comment=comment,
             reason=data["reason"],
             note=data["note"],
+            reporter=request.user,
             client_keys=recent_client_fingerprints(request),
         )
         return _receipt_url(target, kind=receipts.REPORT, pk=comment.pk)

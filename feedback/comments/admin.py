@@ -218,7 +218,7 @@ class CommentAdminForm(forms.ModelForm):
         required=False,
         label=_("Ablehnungsgrund"),
         help_text=_(
-            "Wird der Verfasserin oder dem Verfasser gemailt, wenn Benachrichtigungen gewünscht und bestätigt sind."
+            "Wird der Verfasserin oder dem Verfasser gemailt, wenn Benachrichtigungen gewünscht und bestätigt sind. Wird ein veröffentlichter Kommentar ausgeblendet oder abgelehnt, steht die Bezeichnung öffentlich an seiner Stelle."
         ),
     )
     note = forms.CharField(
@@ -640,7 +640,12 @@ class CommentAdmin(admin.ModelAdmin):
             elif decision == "spam":
                 services.comment_mark_spam(comment=comment, moderator=moderator, note=note)
             elif decision == "hide":
-                services.comment_hide(comment=comment, moderator=moderator, reason=note)
+                services.comment_hide(
+                    comment=comment,
+                    moderator=moderator,
+                    reason=note,
+                    public_reason=data.get("rejection_reason"),
+                )
             elif decision == "restore":
                 services.comment_restore(comment=comment, moderator=moderator, reason=note)
             elif decision == "dismiss":

@@ -11,10 +11,11 @@ from feedback.models import Comment, CommentStatus
 
 
 def comment_page_number(*, comment: Comment, target: Model) -> int:
-    """The page of the target's comment list that shows `comment` (a reply: its parent's)."""
+    """The page of the target's comment list that shows `comment` (a reply: its parent's,
+    which may be a trace)."""
     top = comment.parent or comment
     before = (
-        Comment.objects.public()
+        Comment.objects.listed()
         .for_target(target)
         .top_level()
         .filter(Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, pk__lt=top.pk))

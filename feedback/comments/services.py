@@ -15,18 +15,17 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.account_services import user_display_name
 from feedback.alerts.digest import moderators_notify_schedule
 from feedback.cases import services as cases
-from feedback.cases.links import case_absolute_url
 from feedback.comment_pages import comments_public_changed
+from feedback.comments.author_mail import comment_author_notify as _author_notify
 from feedback.comments.selectors import author_is_trusted
 from feedback.models import (
-    Case,
     CaseOutcome,
     Comment,
     CommentReport,
@@ -36,12 +35,9 @@ from feedback.models import (
     RejectionReason,
     ReportReason,
 )
-from feedback.outbox import absolute_url
 from feedback.subscriptions.services import (
     address_request_confirmation,
-    comment_author_address,
     normalize_email,
-    subscriber_notify,
 )
 from feedback.text import clean_text
 from strategy.base import TransitionNotAllowed, transition_check, validated_save
@@ -168,30 +164,6 @@ def _duplicate_keys(client_keys: Sequence[str], text: str) -> list[str]:
     return [f"comment-dup:{client}:{digest}" for client in client_keys]
 
 
-def _case_url(comment: Comment) -> str:
-    """The link to the case page of a top-level comment, for mails to its author."""
-    case = Case.objects.filter(comment=comment).only("pk").first()
-    return case_absolute_url(case) if case is not None else ""
-
-
-def _author_notify(*, comment: Comment, template: str, context: dict[str, Any]) -> bool:
-    """Mail the author about their comment, only to a confirmed address that opted in."""
-    address = comment_author_address(comment)
-    if address is None:
-        return False
-    subscriber_notify(
-        address=address,
-        template=template,
-        context={
-            "comment": comment,
-            "comment_url": absolute_url(comment.get_absolute_url()),
-            "case_url": _case_url(comment),
-            **context,
-        },
-    )
-    return True
-
-
 @transaction.atomic
 def comment_submit(
     *,
@@ -272,16 +244,29 @@ def comment_submit(
     return comment
 
 
-def _moderation_step(*, comment: Comment, step: str, moderator: Any, reason: str) -> Comment:
+def _removed(comment: Comment, *, at: Any, public_reason: str) -> None:
+    """A once public comment goes off the page: its place shows the date and public reason."""
+    comment.removed_at = comment.removed_at or at
+    comment.removal_reason = public_reason[:100]
+
+
+def _moderation_step(
+    *, comment: Comment, step: str, moderator: Any, reason: str, public_reason: str = ""
+) -> Comment:
     """What approving, rejecting and marking as spam share: lock, check, set the status,
-    resolve the open reports, log, and have the public pages rebuilt."""
+    resolve the open reports, log, and have the public pages rebuilt. Rejecting a comment
+    that was published (or already removed) leaves a trace with `public_reason`."""
     comment = _locked(comment)
     status = STEP_STATUS[step]
     comment_status_check(comment=comment, status=status)
+    was_listed = comment.status == CommentStatus.APPROVED or comment.removed_at is not None
     comment.status = status
     comment.moderated_at = timezone.now()
     if status == CommentStatus.APPROVED:
         comment.hidden_at = None  # approving is the review that reports ask for
+        comment.removed_at, comment.removal_reason = None, ""
+    elif was_listed:
+        _removed(comment, at=comment.moderated_at, public_reason=public_reason)
     validated_save(comment)
     case = cases.case_comment_changed(comment=comment)
     if case is not None and status != CommentStatus.APPROVED and not case.outcome:
@@ -312,7 +297,11 @@ def comment_reject(
     """Reject; the chosen reason's text is mailed to an author who asked for updates."""
     logged = ": ".join(part for part in [reason.title if reason else "", note] if part)
     comment = _moderation_step(
-        comment=comment, step=ModerationStep.REJECT, moderator=moderator, reason=logged
+        comment=comment,
+        step=ModerationStep.REJECT,
+        moderator=moderator,
+        reason=logged,
+        public_reason=reason.title if reason else "",
     )
     _author_notify(
         comment=comment,
@@ -326,7 +315,11 @@ def comment_reject(
 def comment_mark_spam(*, comment: Comment, moderator: Any, note: str = "") -> Comment:
     """Spam is never shown and its author gets no mail."""
     return _moderation_step(
-        comment=comment, step=ModerationStep.SPAM, moderator=moderator, reason=note
+        comment=comment,
+        step=ModerationStep.SPAM,
+        moderator=moderator,
+        reason=note,
+        public_reason=CommentStatus.SPAM.label,
     )
 
 
@@ -410,16 +403,23 @@ def _with_reports(reason: str, summary: str) -> str:
 
 
 @transaction.atomic
-def comment_hide(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
+def comment_hide(
+    *,
+    comment: Comment,
+    moderator: Any,
+    reason: str = "",
+    public_reason: RejectionReason | None = None,
+) -> Comment:
     """Take an approved comment off the page, or keep off it one that readers' reports hid;
-    either way the moderator's decision resolves the open reports."""
+    either way the moderator's decision resolves the open reports. Its place shows a trace
+    with the date and `public_reason`'s title (none without one; `reason` is the log's)."""
     comment = _locked(comment)
     comment_step_check(comment=comment, step=ModerationStep.HIDE)
     reason = _with_reports(reason, _reports_summary(comment))
     now = timezone.now()
-    if not comment.is_hidden:
-        comment.hidden_at = now
-        validated_save(comment)
+    comment.hidden_at = comment.hidden_at or now
+    _removed(comment, at=now, public_reason=public_reason.title if public_reason else "")
+    validated_save(comment)
     _reports_resolve(comment, at=now)
     _step_done(comment=comment, step=ModerationStep.HIDE, actor=moderator, reason=reason)
     return comment
@@ -435,6 +435,7 @@ def comment_reports_dismiss(*, comment: Comment, moderator: Any, reason: str = "
     now = timezone.now()
     if comment.is_hidden:
         comment.hidden_at = None
+        comment.removed_at, comment.removal_reason = None, ""
         validated_save(comment)
     _reports_resolve(comment, at=now)
     _step_done(comment=comment, step=ModerationStep.DISMISS, actor=moderator, reason=reason)
@@ -447,34 +448,63 @@ def comment_restore(*, comment: Comment, moderator: Any, reason: str = "") -> Co
     comment = _locked(comment)
     comment_step_check(comment=comment, step=ModerationStep.RESTORE)
     comment.hidden_at = None
+    comment.removed_at, comment.removal_reason = None, ""
     validated_save(comment)
     _reports_resolve(comment, at=timezone.now())
     _step_done(comment=comment, step=ModerationStep.RESTORE, actor=moderator, reason=reason)
     return comment
 
 
+def _already_reported() -> ValidationError:
+    return ValidationError(
+        _("Sie haben diesen Beitrag bereits gemeldet. Die Moderation prüft ihn."),
+        code="duplicate",
+    )
+
+
 @transaction.atomic
 def comment_report(
-    *, comment: Comment, reason: str, note: str = "", client_keys: Sequence[str] = ()
+    *,
+    comment: Comment,
+    reason: str,
+    note: str = "",
+    reporter: Any = None,
+    client_keys: Sequence[str] = (),
 ) -> CommentReport:
-    """A reader reports a public comment; enough open reports hide it until reviewed.
+    """A reader reports a public comment: it appears in the moderation queue (open reports),
+    and stays public until a moderator decides.
 
-    One client counts once per comment, so a single reader cannot hide a comment alone.
+    Only signed-in accounts (`reporter`) count towards hiding it before that: with
+    `COMMENT_REPORT_THRESHOLD` open reports from different accounts it is hidden until
+    reviewed. An account reports a comment once (a unique constraint, lasting); a guest's
+    client is refused for 24 hours by its fingerprints (`client_keys`), but guests' reports
+    never hide anything, so waiting a day or a cleared cache gains nothing.
     """
     comment = _locked(comment)
     if not comment.is_public:
         raise ValidationError(_("Dieser Beitrag kann nicht gemeldet werden."), code="not_public")
-    seen_keys = [f"comment-report:{client}:{comment.pk}" for client in client_keys]
-    if seen_keys and cache.get_many(seen_keys):
-        raise ValidationError(
-            _("Sie haben diesen Beitrag bereits gemeldet. Die Moderation prüft ihn."),
-            code="duplicate",
-        )
-    report = CommentReport(comment=comment, reason=reason, note=note.strip())
-    validated_save(report)
-    open_reports = CommentReport.objects.filter(comment=comment).open().count()
-    if open_reports >= settings.COMMENT_REPORT_THRESHOLD:
-        _hidden(comment, actor=None, reason=_("%(count)d Meldungen") % {"count": open_reports})
+    if reporter is not None and not reporter.is_authenticated:
+        reporter = None
+    # An account is known by itself (others may share its connection); a guest by its client.
+    seen_keys = (
+        [f"comment-report:{client}:{comment.pk}" for client in client_keys]
+        if reporter is None
+        else []
+    )
+    if (seen_keys and cache.get_many(seen_keys)) or (
+        reporter is not None
+        and CommentReport.objects.filter(comment=comment, reporter=reporter).exists()
+    ):
+        raise _already_reported()
+    report = CommentReport(comment=comment, reporter=reporter, reason=reason, note=note.strip())
+    try:
+        with transaction.atomic():  # a savepoint: the constraint's last word stays a message
+            validated_save(report)
+    except IntegrityError:
+        raise _already_reported() from None
+    reporters = CommentReport.objects.filter(comment=comment, reporter__isnull=False).open().count()
+    if reporters >= settings.COMMENT_REPORT_THRESHOLD:
+        _hidden(comment, actor=None, reason=_("%(count)d Meldungen") % {"count": reporters})
     _remember_after_commit(seen_keys)
     transaction.on_commit(moderators_notify_schedule)
     return report

@@ -5,7 +5,14 @@ parent: one level of replies, the town's official answers being replies with `is
 Its status (`CommentStatus`, changed as `Comment.TRANSITIONS` allows) is independent of being
 hidden by readers' reports (`hidden_at`); a moderator's correction keeps the submitted text in
 `original_text`. `ModerationAction` is the log (`actor_name` outlives a deleted account).
-Reads are `CommentQuerySet` methods: `public()` is approved, not hidden, with a public parent.
+Reads are `CommentQuerySet` methods: `public()` is approved, not hidden, under a listed parent.
+
+A comment that was public and is taken off the page leaves a trace in its place: `listed()`
+is what a discussion shows, the public comments and the traces (`is_traced`), so public
+replies keep their context. A moderator's step (hide; reject or spam after approval) sets
+`removed_at` and `removal_reason`, a public-safe reason from the moderators' list (a
+`RejectionReason`'s title, or "Spam"); a comment hidden by readers' reports shows that it
+waits for review. The trace shows neither the text nor the author.
 """
 
 from __future__ import annotations
@@ -61,11 +68,18 @@ class CommentQuerySet(models.QuerySet):
         """Approved and not hidden by readers' reports."""
         return self.approved().filter(hidden_at__isnull=True)
 
+    def listed(self) -> CommentQuerySet:
+        """What a discussion shows: public comments, and traces of those taken off the page
+        (approved but hidden, or removed by a moderator after publication)."""
+        return self.filter(Q(status=CommentStatus.APPROVED) | Q(removed_at__isnull=False))
+
     def public(self) -> CommentQuerySet:
-        """What the public may read: shown comments whose parent (if any) is shown too."""
+        """What the public may read: shown comments whose parent (if any) is listed, i.e.
+        public or a trace; a reply keeps its place under its parent's trace."""
         return self.shown().filter(
             Q(parent__isnull=True)
-            | Q(parent__status=CommentStatus.APPROVED, parent__hidden_at__isnull=True)
+            | Q(parent__status=CommentStatus.APPROVED)
+            | Q(parent__removed_at__isnull=False)
         )
 
     def top_level(self) -> CommentQuerySet:
@@ -151,6 +165,18 @@ class Comment(models.Model):
         help_text=_("Nach Meldungen ausgeblendet, bis die Moderation ihn geprüft hat."),
     )
     moderated_at = models.DateTimeField(_("moderiert am"), null=True, blank=True)
+    removed_at = models.DateTimeField(
+        _("nach Veröffentlichung entfernt am"),
+        null=True,
+        blank=True,
+        help_text=_("Von der Moderation ausgeblendet, abgelehnt oder als Spam markiert."),
+    )
+    removal_reason = models.CharField(
+        _("öffentlicher Grund der Entfernung"),
+        max_length=100,
+        blank=True,
+        help_text=_("Steht öffentlich an der Stelle des Beitrags."),
+    )
     moderators_notified_at = models.DateTimeField(
         _("Moderation benachrichtigt am"), null=True, blank=True
     )
@@ -227,6 +253,13 @@ class Comment(models.Model):
         return self.status == CommentStatus.APPROVED and self.hidden_at is None
 
     @property
+    def is_traced(self) -> bool:
+        """Taken off the page after publication: its place shows a trace (see `listed`)."""
+        if self.is_public:
+            return False
+        return self.removed_at is not None or self.status == CommentStatus.APPROVED
+
+    @property
     def is_editable(self) -> bool:
         """Moderators correct pending and approved comments, never rejected ones or spam."""
         return self.status in {CommentStatus.PENDING, CommentStatus.APPROVED}
@@ -249,10 +282,23 @@ class CommentReportQuerySet(models.QuerySet):
 
 
 class CommentReport(models.Model):
-    """A reader's report ("Beitrag melden") about a public comment."""
+    """A reader's report ("Beitrag melden") about a public comment.
+
+    `reporter` is the signed-in account that reported, once per comment (the constraint);
+    anonymous reports have none. Only reports with a reporter count towards hiding a
+    comment automatically, so nobody hides one alone (`feedback.comments.services`).
+    """
 
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("Kommentar")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comment_reports",
+        verbose_name=_("gemeldet von (Konto)"),
     )
     reason = models.CharField(_("Grund"), max_length=20, choices=ReportReason)
     note = models.TextField(_("Erläuterung"), blank=True, validators=[MaxLengthValidator(1000)])
@@ -271,6 +317,16 @@ class CommentReport(models.Model):
         indexes = [
             models.Index(fields=["comment", "resolved_at"], name="report_comment_open_idx"),
             models.Index(fields=["moderators_notified_at"], name="report_notified_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"],
+                condition=Q(reporter__isnull=False),
+                name="report_once_per_reporter",
+                violation_error_message=_(
+                    "Sie haben diesen Beitrag bereits gemeldet. Die Moderation prüft ihn."
+                ),
+            )
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,8 @@ These are services like the others (keyword-only, atomic, logged), kept in a pac
 their own because they reach across every model that holds personal data:
 
 - comments (name, address, account, text, the text before a moderator's correction),
-- readers' reports (a free-text note), confirmed addresses,
+- readers' reports (a free-text note, the reporting account: exported with the account,
+  unlinked when it is deleted), confirmed addresses,
 - conversations from the contact form and e-mail, their messages and attachments,
 - accounts (django-allauth: user, e-mail addresses, the consent given at sign-up),
 - mails waiting in or sent by the task queue (django-tasks-db keeps their arguments),

@@ -2,7 +2,8 @@
 enforces; both anonymize public comments and delete the rest with the same helpers.
 
 Each runs in one transaction: accounts go through `account_delete`, public comments keep their
-text under an anonymous name, everything else is deleted; attachment files are removed only
+text under an anonymous name, comments removed after publication stay as traces without text
+or author (the public replies under them are other people's), everything else is deleted; attachment files are removed only
 after the commit, and the admin's change log loses the names of touched objects. The pages
 showing the comments are marked stale. The cases of deleted conversations and comments stay as
 tombstones (`cases_tombstone`: no personal data, `purged_at` set), so their links answer 410.
@@ -93,6 +94,23 @@ def _comments_anonymize(comments: QuerySet[Comment]) -> int:
     return len(ids)
 
 
+def _traces_blank(comments: QuerySet[Comment]) -> int:
+    """Comments removed after publication stay as traces without text or author, so the
+    public replies under them (other people's) are not deleted with them."""
+    ids = list(comments.values_list("pk", flat=True))
+    _public_pages_stale(ids)
+    Comment.objects.filter(pk__in=ids).update(
+        author_name=ERASED_AUTHOR,
+        author_email="",
+        user=None,
+        notify=False,
+        text="",
+        original_text="",
+    )
+    _admin_log_neutralize(Comment, ids)
+    return len(ids)
+
+
 def _comments_delete(comments: QuerySet[Comment]) -> int:
     ids = list(comments.values_list("pk", flat=True))
     cases_tombstone(comment_ids=ids)
@@ -134,7 +152,8 @@ def personal_data_erase(*, email: str, actor: Any) -> dict[str, int]:
     """Erase what is stored about `email` in one step (Art. 17), and log it.
 
     Accounts are deleted; public comments keep their text under the name "anonym" (the
-    discussion stays readable, nothing points at the person), all other comments are
+    discussion stays readable, nothing points at the person), comments removed after
+    publication keep only their trace (no text, no author), all other comments are
     deleted; conversations with the address, its messages elsewhere, its confirmed address
     and its mails in the queue are deleted. Staff accounts are refused: they are removed
     in the user administration, where their duties can be handed over.
@@ -159,7 +178,9 @@ def personal_data_erase(*, email: str, actor: Any) -> dict[str, int]:
     summary["comments_anonymized"] += _comments_anonymize(
         comments.filter(status=CommentStatus.APPROVED)
     )
-    summary["comments_deleted"] = _comments_delete(comments.exclude(status=CommentStatus.APPROVED))
+    removed = comments.exclude(status=CommentStatus.APPROVED)
+    summary["comments_anonymized"] += _traces_blank(removed.filter(removed_at__isnull=False))
+    summary["comments_deleted"] = _comments_delete(removed.filter(removed_at__isnull=True))
     summary["confirmed_addresses_deleted"] = found.confirmed_addresses.delete()[0]
     summary["conversations_deleted"] = _conversations_delete(found.conversations)
     summary["other_messages_deleted"] = _messages_delete(found.other_messages)
@@ -206,12 +227,11 @@ def personal_data_purge(*, now: datetime | None = None, dry_run: bool = False) -
     counts: dict[str, int] = {}
     with transaction.atomic():
         old_comments = Comment.objects.filter(created_at__lt=cutoff, is_official=False)
-        counts["comments_deleted"] = _comments_delete(
-            old_comments.exclude(status=CommentStatus.APPROVED)
-        )
+        removed = old_comments.exclude(status=CommentStatus.APPROVED)
+        counts["comments_deleted"] = _comments_delete(removed.filter(removed_at__isnull=True))
         counts["comments_anonymized"] = _comments_anonymize(
             old_comments.filter(status=CommentStatus.APPROVED)
-        )
+        ) + _traces_blank(removed.filter(removed_at__isnull=False).exclude(text=""))
         counts["reports_deleted"] = _count_delete(
             CommentReport.objects.filter(resolved_at__lt=cutoff)
         )

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.models import Comment, Conversation, Message, PrivacyRequestKind
+from feedback.models import Comment, CommentReport, Conversation, Message, PrivacyRequestKind
 from feedback.privacy.lookup import personal_data_find, privacy_request_log
 
 
@@ -105,6 +105,18 @@ def _account_export(user: Any) -> dict[str, Any]:
             if consent
             else None
         ),
+        # Reports the account made: which comment, why, its note (the comment's text is not
+        # the account's data).
+        "comment_reports": [
+            {
+                "comment": report.comment_id,
+                "reason": report.reason,
+                "note": report.note,
+                "created_at": _when(report.created_at),
+                "resolved_at": _when(report.resolved_at),
+            }
+            for report in CommentReport.objects.filter(reporter=user).order_by("created_at")
+        ],
     }
 
 

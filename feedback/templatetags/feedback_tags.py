@@ -2,7 +2,8 @@
 
 Content templates use these tags, so Python in the strategy app never imports feedback.
 `comments_for` is the only way a page shows comments: the public ones, oldest first,
-`COMMENTS_PER_PAGE` a page (`?kommentare=`), their replies and the form. The template caches
+`COMMENTS_PER_PAGE` a page (`?kommentare=`), their replies and the form; a comment taken off
+the page after publication shows as a trace in its place (`CommentQuerySet.listed`). The template caches
 the heading and the list as fragments under the item's comment version, the content version,
 the page number and the language (`CommentListing.fragment_key`), so the comments are read
 only when a fragment is missing; signed-in users, who get no shared page, get their list
@@ -73,10 +74,15 @@ class CommentListing:
 
     @cached_property
     def page(self) -> Page:
-        top_level = self.public.top_level().prefetch_related(
+        """Public comments and the traces of removed ones (`listed`), each with its public
+        replies and the traces of removed replies."""
+        listed = Comment.objects.listed().filter(
+            content_type=self.content_type, object_id=self.target.pk
+        )
+        top_level = listed.top_level().prefetch_related(
             Prefetch(
                 "replies",
-                queryset=Comment.objects.shown().order_by("created_at", "id"),
+                queryset=Comment.objects.listed().order_by("created_at", "id"),
                 to_attr="public_replies",
             )
         )

@@ -17,6 +17,7 @@ from tests.feedback.factories import (
     CommentFactory,
     ConfirmedAddressFactory,
     UserFactory,
+    signed_in,
     solved_captcha,
 )
 
@@ -339,7 +340,7 @@ def test_a_reader_replies_to_a_comment(client, cdo_page):
     assert client.get(reverse("feedback:comment_reply", args=[reply.pk])).status_code == 404
 
 
-def test_a_reader_reports_a_comment_and_enough_reports_hide_it(
+def test_a_reader_reports_a_comment_and_enough_accounts_reports_hide_it(
     client, cdo_page, settings, django_capture_on_commit_callbacks
 ):
     settings.COMMENT_REPORT_THRESHOLD = 1
@@ -359,8 +360,15 @@ def test_a_reader_reports_a_comment_and_enough_reports_hide_it(
     response = client.get(response["Location"])
     assert "Danke für Ihre Meldung" in response.content.decode()
     report = CommentReport.objects.get()
-    assert (report.reason, report.note) == ("abuse", "Hetze")
-    assert "Fragwürdig" not in response.content.decode()
+    assert (report.reason, report.note, report.reporter) == ("abuse", "Hetze", None)
+    # An anonymous report goes to the moderation queue; the comment stays public.
+    assert "Fragwürdig" in response.content.decode()
+
+    reader = signed_in(UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reader.post(url, {"reason": "abuse"})
+    assert response.status_code == 302
+    assert "Fragwürdig" not in client.get("/").content.decode()
     assert client.get(url).status_code == 404  # hidden: nothing left to report
 
 

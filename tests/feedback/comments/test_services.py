@@ -168,26 +168,37 @@ def test_hide_and_restore(page, moderator):
     comment = ApprovedCommentFactory(target=page)
     reply = ApprovedCommentFactory(target=page, parent=comment)
     services.comment_hide(comment=comment, moderator=moderator, reason="prüfen")
-    assert not Comment.objects.public().exists()  # the reply disappears with its parent
+    # The reply keeps its place under the hidden comment's trace.
+    assert set(Comment.objects.public()) == {reply}
+    assert set(Comment.objects.listed()) == {comment, reply}
     services.comment_restore(comment=comment, moderator=moderator)
     assert set(Comment.objects.public()) == {comment, reply}
     assert list(comment.actions.values_list("action", flat=True)) == ["restore", "hide"]
 
 
-def test_enough_reports_from_different_clients_hide_a_comment(
+def test_enough_reports_from_different_accounts_hide_a_comment(
     page, settings, moderator, django_capture_on_commit_callbacks
 ):
     settings.COMMENT_REPORT_THRESHOLD = 2
     comment = ApprovedCommentFactory(target=page)
+    first = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_report(comment=comment, reason=ReportReason.SPAM, client_keys=["a"])
+        services.comment_report(
+            comment=comment, reason=ReportReason.SPAM, reporter=first, client_keys=["a"]
+        )
     with pytest.raises(ValidationError):
-        services.comment_report(comment=comment, reason=ReportReason.SPAM, client_keys=["a"])
+        services.comment_report(
+            comment=comment, reason=ReportReason.SPAM, reporter=first, client_keys=["b"]
+        )
     comment.refresh_from_db()
     assert comment.is_public
 
     services.comment_report(
-        comment=comment, reason=ReportReason.ABUSE, note="Hetze", client_keys=["b"]
+        comment=comment,
+        reason=ReportReason.ABUSE,
+        note="Hetze",
+        reporter=UserFactory(),
+        client_keys=["b"],
     )
     comment.refresh_from_db()
     assert comment.is_hidden
@@ -283,8 +294,14 @@ def test_a_confirmed_author_is_mailed_on_approval_rejection_and_answer(
     assert mail.outbox == []
 
 
-def report(comment: Comment, key: str, reason: str = ReportReason.SPAM) -> CommentReport:
-    return services.comment_report(comment=comment, reason=reason, client_keys=[key])
+def report(
+    comment: Comment, key: str, reason: str = ReportReason.SPAM, *, signed_in: bool = False
+) -> CommentReport:
+    """A report from the client `key`; `signed_in`: from a new account of its own."""
+    reporter = UserFactory() if signed_in else None
+    return services.comment_report(
+        comment=comment, reason=reason, reporter=reporter, client_keys=[key]
+    )
 
 
 def test_dismissing_reports_keeps_the_comment_public_and_is_logged(page, moderator):
@@ -312,8 +329,8 @@ def test_dismissing_reports_keeps_the_comment_public_and_is_logged(page, moderat
 def test_dismissing_the_reports_that_hid_a_comment_shows_it_again(page, settings, moderator):
     settings.COMMENT_REPORT_THRESHOLD = 2
     comment = ApprovedCommentFactory(target=page)
-    report(comment, "a")
-    report(comment, "b")
+    report(comment, "a", signed_in=True)
+    report(comment, "b", signed_in=True)
     comment.refresh_from_db()
     assert comment.is_hidden
     services.comment_reports_dismiss(comment=comment, moderator=moderator)
@@ -333,8 +350,8 @@ def test_hiding_a_reported_comment_resolves_its_reports(page, settings, moderato
     # A comment the readers' reports already hid: hiding confirms it and resolves them.
     settings.COMMENT_REPORT_THRESHOLD = 2
     hidden = ApprovedCommentFactory(target=page)
-    report(hidden, "b")
-    report(hidden, "c")
+    report(hidden, "b", signed_in=True)
+    report(hidden, "c", signed_in=True)
     services.comment_hide(comment=hidden, moderator=moderator, reason="bestätigt")
     hidden.refresh_from_db()
     assert hidden.is_hidden
