@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from feedback.account_services import user_display_name
 from feedback.alerts.digest import moderators_notify_schedule
 from feedback.cases import services as cases
-from feedback.cases.links import case_absolute_url
+from feedback.cases.links import appeal_absolute_url, case_absolute_url
 from feedback.comment_pages import comments_public_changed
 from feedback.comments.selectors import author_is_trusted
 from feedback.models import (
+    APPEAL_DAYS,
     Case,
     CaseOutcome,
     Comment,
@@ -124,16 +125,38 @@ def comment_step_check(*, comment: Comment, step: str) -> None:
         raise TransitionNotAllowed(_step_refused_message(comment), code="step_not_allowed")
 
 
-def _step_done(*, comment: Comment, step: str, actor: Any, reason: str = "") -> None:
+def _step_done(
+    *,
+    comment: Comment,
+    step: str,
+    actor: Any,
+    reason: str = "",
+    decision_reason: RejectionReason | None = None,
+) -> ModerationAction:
     """Log a moderation step (`actor` None: the site itself) and have the pages showing the
     comment rebuilt: every step changes what the public sees."""
     actor_name = _("automatisch") if actor is None else user_display_name(actor)
-    validated_save(
-        ModerationAction(
-            comment=comment, action=step, actor=actor, actor_name=actor_name, reason=reason
-        )
+    action = ModerationAction(
+        comment=comment,
+        action=step,
+        actor=actor,
+        actor_name=actor_name,
+        reason=reason,
+        decision_reason=decision_reason,
     )
+    validated_save(action)
     comments_public_changed(comment)
+    return action
+
+
+def decision_reason_check(*, reason: RejectionReason | None) -> None:
+    """Rejecting, marking as spam and hiding name a reason from the list (the author sees it
+    and may object to it): raise ValidationError without one."""
+    if reason is None:
+        raise ValidationError(
+            _("Bitte wählen Sie einen Grund aus der Liste der Ablehnungsgründe."),
+            code="reason_required",
+        )
 
 
 def _reports_resolve(comment: Comment, *, at: Any) -> None:
@@ -198,6 +221,11 @@ def _author_notify(*, comment: Comment, template: str, context: dict[str, Any]) 
         },
     )
     return True
+
+
+def comment_author_notify(*, comment: Comment, template: str, context: dict[str, Any]) -> bool:
+    """`_author_notify` for the services of other rooms (the outcome of an appeal)."""
+    return _author_notify(comment=comment, template=template, context=context)
 
 
 @transaction.atomic
@@ -280,12 +308,21 @@ def comment_submit(
     return comment
 
 
-def _moderation_step(*, comment: Comment, step: str, moderator: Any, reason: str) -> Comment:
+def _moderation_step(
+    *,
+    comment: Comment,
+    step: str,
+    moderator: Any,
+    reason: str,
+    decision_reason: RejectionReason | None = None,
+) -> tuple[Comment, ModerationAction]:
     """What approving, rejecting and marking as spam share: lock, check, set the status,
     resolve the open reports, log, and have the public pages rebuilt."""
     comment = _locked(comment)
     status = STEP_STATUS[step]
     comment_status_check(comment=comment, status=status)
+    if step != ModerationStep.APPROVE:
+        decision_reason_check(reason=decision_reason)
     comment.status = status
     comment.moderated_at = timezone.now()
     if status == CommentStatus.APPROVED:
@@ -296,16 +333,26 @@ def _moderation_step(*, comment: Comment, step: str, moderator: Any, reason: str
         # An unpublished comment gets no answer: its case closes with that as its outcome.
         cases.case_outcome_record(case=case, outcome=CaseOutcome.SPAM)
     _reports_resolve(comment, at=comment.moderated_at)
-    _step_done(comment=comment, step=step, actor=moderator, reason=reason)
-    return comment
+    action = _step_done(
+        comment=comment,
+        step=step,
+        actor=moderator,
+        reason=reason,
+        decision_reason=decision_reason,
+    )
+    return comment, action
 
 
 @transaction.atomic
-def comment_approve(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
-    comment = _moderation_step(
+def comment_approve(
+    *, comment: Comment, moderator: Any, reason: str = "", notify_author: bool = True
+) -> Comment:
+    """Publish; `notify_author=False` when the caller tells the author itself (an appeal)."""
+    comment, _action = _moderation_step(
         comment=comment, step=ModerationStep.APPROVE, moderator=moderator, reason=reason
     )
-    _author_notify(comment=comment, template="comment_approved", context={})
+    if notify_author:
+        _author_notify(comment=comment, template="comment_approved", context={})
     return comment
 
 
@@ -317,25 +364,41 @@ def comment_reject(
     reason: RejectionReason | None = None,
     note: str = "",
 ) -> Comment:
-    """Reject; the chosen reason's text is mailed to an author who asked for updates."""
-    logged = ": ".join(part for part in [reason.title if reason else "", note] if part)
-    comment = _moderation_step(
-        comment=comment, step=ModerationStep.REJECT, moderator=moderator, reason=logged
+    """Reject for a reason from the list (required); its text is mailed to an author who
+    asked for updates, with the link to object to the decision (`feedback.appeals`)."""
+    comment, action = _moderation_step(
+        comment=comment,
+        step=ModerationStep.REJECT,
+        moderator=moderator,
+        reason=note,
+        decision_reason=reason,
     )
     _author_notify(
         comment=comment,
         template="comment_rejected",
-        context={"reason_text": reason.text if reason else ""},
+        context={
+            "reason_text": reason.text if reason else "",
+            "appeal_url": appeal_absolute_url(action),
+            "appeal_days": APPEAL_DAYS,
+        },
     )
     return comment
 
 
 @transaction.atomic
-def comment_mark_spam(*, comment: Comment, moderator: Any, note: str = "") -> Comment:
-    """Spam is never shown and its author gets no mail."""
-    return _moderation_step(
-        comment=comment, step=ModerationStep.SPAM, moderator=moderator, reason=note
+def comment_mark_spam(
+    *, comment: Comment, moderator: Any, reason: RejectionReason | None = None, note: str = ""
+) -> Comment:
+    """Spam (for a reason from the list, required) is never shown and its author gets no
+    mail; the case page shows the reason and the way to object."""
+    comment, _action = _moderation_step(
+        comment=comment,
+        step=ModerationStep.SPAM,
+        moderator=moderator,
+        reason=note,
+        decision_reason=reason,
     )
+    return comment
 
 
 @transaction.atomic
@@ -418,18 +481,32 @@ def _with_reports(reason: str, summary: str) -> str:
 
 
 @transaction.atomic
-def comment_hide(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
+def comment_hide(
+    *,
+    comment: Comment,
+    moderator: Any,
+    reason: str = "",
+    rejection_reason: RejectionReason | None = None,
+) -> Comment:
     """Take an approved comment off the page, or keep off it one that readers' reports hid;
-    either way the moderator's decision resolves the open reports."""
+    either way the moderator's decision resolves the open reports. `rejection_reason` (from
+    the list, required) is what the author is shown; `reason` the free text for the log."""
     comment = _locked(comment)
     comment_step_check(comment=comment, step=ModerationStep.HIDE)
+    decision_reason_check(reason=rejection_reason)
     reason = _with_reports(reason, _reports_summary(comment))
     now = timezone.now()
     if not comment.is_hidden:
         comment.hidden_at = now
         validated_save(comment)
     _reports_resolve(comment, at=now)
-    _step_done(comment=comment, step=ModerationStep.HIDE, actor=moderator, reason=reason)
+    _step_done(
+        comment=comment,
+        step=ModerationStep.HIDE,
+        actor=moderator,
+        reason=reason,
+        decision_reason=rejection_reason,
+    )
     return comment
 
 

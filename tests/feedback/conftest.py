@@ -30,6 +30,16 @@ def moderator(roles):
 
 
 @pytest.fixture
+def second_moderator(roles):
+    """Another moderator: the second review of an appeal is never the first one's."""
+    from tests.feedback.factories import UserFactory
+
+    return UserFactory(
+        username="moderator2", email="moderation2@verl.example", groups=["Moderation"]
+    )
+
+
+@pytest.fixture
 def moderator_client(moderator):
     from tests.feedback.factories import signed_in
 
@@ -41,6 +51,14 @@ def editor(roles):
     from tests.feedback.factories import UserFactory
 
     return UserFactory(username="redakteur", email="redaktion@verl.example", groups=["Redaktion"])
+
+
+@pytest.fixture
+def decision_reason(db: None):
+    """A reason from the list, which rejecting, marking as spam and hiding require."""
+    from tests.feedback.factories import RejectionReasonFactory
+
+    return RejectionReasonFactory(title="Werbung", text="Ihr Beitrag enthält Werbung.")
 
 
 @pytest.fixture
