@@ -70,7 +70,8 @@ class AppealAdminForm(forms.ModelForm):
             appeal_status_check(appeal=self.instance, status=OUTCOMES[outcome])
             appeal_reviewer_check(appeal=self.instance, reviewer=self.reviewer)
         except ValidationError as error:
-            self.add_error("outcome", error)
+            # For the whole form: once decided, the page no longer shows the outcome field.
+            self.add_error(None, error)
         if not cleaned.get("review", "").strip():
             self.add_error(
                 "review", _("Bitte begründen Sie die Entscheidung über den Widerspruch.")

@@ -62,6 +62,26 @@ def decision_reason(db: None):
 
 
 @pytest.fixture
+def author_address(db: None):
+    """The confirmed address of the author in tests/feedback/appeals (wants updates)."""
+    from tests.feedback.appeals.helpers import AUTHOR
+    from tests.feedback.factories import ConfirmedAddressFactory
+
+    return ConfirmedAddressFactory(email=AUTHOR)
+
+
+@pytest.fixture
+def rejected(page, moderator, decision_reason, author_address):
+    """A guest's comment the first moderator rejected: the decision an appeal is about."""
+    from feedback.comments import services as comments
+    from tests.feedback.appeals.helpers import decision_of, submitted
+
+    comment = submitted(page)
+    comments.comment_reject(comment=comment, moderator=moderator, reason=decision_reason)
+    return decision_of(comment, "reject")
+
+
+@pytest.fixture
 def page(db: None):
     from tests.strategy.factories import PageFactory
 
