@@ -207,8 +207,8 @@ class CommentAdminForm(forms.ModelForm):
     decision = forms.ChoiceField(label=_("Moderation"), choices=DECISIONS, required=False)
     rejection_reason = _reason_field(
         help_text=_(
-            "Pflicht beim Ablehnen, als Spam Markieren und Ausblenden. Die Verfasserin oder der "
-            "Verfasser sieht ihn und kann 14 Tage lang Widerspruch einlegen."
+            "Pflicht beim Ablehnen, beim Markieren als Spam und beim Ausblenden. Die Verfasserin "
+            "oder der Verfasser sieht ihn und kann 14 Tage lang Widerspruch einlegen."
         ),
     )
     note = forms.CharField(
