@@ -261,6 +261,9 @@ class ModerationActionInline(ReadOnlyInline, admin.TabularInline):
     fields = ["created_at", "action", "actor_name", "decision_reason", "reason"]
     verbose_name_plural = _("Moderationsprotokoll")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("decision_reason")
+
 
 class CommentReportInline(ReadOnlyInline, admin.TabularInline):
     model = CommentReport
@@ -696,6 +699,7 @@ class ModerationActionAdmin(CommentLogAdmin):
         "reason",
     ]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["comment", "decision_reason"]
     search_fields = ["actor_name", "reason"]
 
 

@@ -111,3 +111,25 @@ def test_a_decided_appeal_cannot_be_decided_again_by_a_stale_form(rejected, seco
 def test_editors_see_no_appeals(editor, rejected):
     appeal_submit(decision=rejected, text="Bitte.")
     assert signed_in(editor).get(CHANGELIST).status_code == 403
+
+
+def test_the_list_query_count_does_not_grow_with_its_rows(
+    rejected, page, moderator, second_moderator, decision_reason, django_assert_num_queries
+):
+    client = signed_in(second_moderator)
+    appeal_submit(decision=rejected, text="Bitte.")
+    client.get(CHANGELIST)
+    with django_assert_num_queries(QUERIES) as one:
+        assert client.get(CHANGELIST).status_code == 200
+    for number in range(3):
+        comment = submitted(page, text=f"Noch einer {number}")
+        comments.comment_reject(comment=comment, moderator=moderator, reason=decision_reason)
+        appeal_submit(decision=decision_of(comment, "reject"), text="Bitte.")
+    with django_assert_num_queries(len(one)):
+        assert client.get(CHANGELIST).status_code == 200
+
+
+# Session and user (2), the second factor (1), the user's and the groups' permissions (2),
+# the list's two counts (filtered and all) and the page of rows, each joined to its
+# decision, comment and reason (3).
+QUERIES = 8

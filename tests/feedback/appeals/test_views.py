@@ -170,3 +170,11 @@ def test_the_case_page_of_a_rejected_comment_costs_one_query_more(
     # The case with its comment, then the decision with its reason and appeal.
     with django_assert_num_queries(2):
         assert client.get(url).status_code == 200
+
+
+def test_the_appeal_page_query_count_is_pinned(client, rejected, django_assert_num_queries):
+    url = appeal_url(rejected)
+    # The decision with its comment, reason and appeal; the decision in force; the page the
+    # comment is on (its content type is cached).
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
