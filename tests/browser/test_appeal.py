@@ -57,8 +57,14 @@ def test_an_author_appeals_and_a_second_moderator_overturns(live_server, new_pag
     link = re.search(r"^(\S+/widerspruch/\S+/)$", rejection.body, re.M).group(1)
     link = link.replace(settings.SITE_URL, live_server.url)
 
-    # axe (JavaScript) checks the form; the author then uses it without JavaScript.
+    # axe (JavaScript) checks the case page with the decision and the appeal form; the
+    # author then uses the form without JavaScript.
+    case_link = re.search(r"^(\S+/vorgang/\S+/)$", rejection.body, re.M).group(1)
     checker = new_page(bypass_csp=True)
+    checker.goto(case_link.replace(settings.SITE_URL, live_server.url))
+    expect(checker.get_by_role("link", name="Widerspruch einlegen")).to_be_visible()
+    violations = axe_violations(checker)
+    assert violations == [], describe(violations)
     checker.goto(link)
     violations = axe_violations(checker)
     assert violations == [], describe(violations)
