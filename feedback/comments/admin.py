@@ -698,7 +698,7 @@ class ModerationActionAdmin(CommentLogAdmin):
         "decision_reason",
         "reason",
     ]
-    list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
+    list_filter = ["action", "decision_reason", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["comment", "decision_reason"]
     search_fields = ["actor_name", "reason"]
 
