@@ -9,12 +9,15 @@ with the link to exactly the list it counts (the lists' own filter query strings
 - new messages nobody is responsible for, open messages assigned to the user: for those
   who may see the inbox (`view_conversation`);
 - overdue cases and those due within two working days (`feedback.cases.selectors`): for
-  those who may see cases (`view_case`).
+  those who may see cases (`view_case`);
+- open appeals against moderation decisions: for those who may decide them
+  (`change_appeal`).
 
 Every count is of a small subset through an index: pending comments (`comment_status_idx`),
 open reports (the reports table, small beside the comments), new or assigned conversations
 (`conversation_status_idx`, `conversation_assignee_idx`), awaiting cases
-(`case_status_due_idx`). Five queries at most, however large the tables grow.
+(`case_status_due_idx`), open appeals (`appeal_status_idx`). Six queries at most, however
+large the tables grow.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from feedback.cases.selectors import cases_due_soon, cases_overdue
-from feedback.models import Comment, CommentReport, Conversation, ConversationStatus
+from feedback.models import Appeal, Comment, CommentReport, Conversation, ConversationStatus
 
 # Conversations in which the town owes the next step ("beantwortet" waits for the citizen).
 WORKING_STATUSES = (ConversationStatus.NEW, ConversationStatus.IN_PROGRESS)
@@ -46,6 +49,7 @@ class AttentionCounts:
     messages_mine: int | None = None
     cases_overdue: int | None = None
     cases_due_soon: int | None = None
+    appeals_open: int | None = None
     user_pk: int | None = None
 
 
@@ -70,6 +74,8 @@ def attention_counts(*, user: Any) -> AttentionCounts:
     if user.has_perm("feedback.view_case"):
         counts["cases_overdue"] = cases_overdue().count()
         counts["cases_due_soon"] = cases_due_soon().count()
+    if user.has_perm("feedback.change_appeal"):
+        counts["appeals_open"] = Appeal.objects.open().count()
     return AttentionCounts(**counts)
 
 
@@ -162,6 +168,19 @@ def attention_blocks(counts: AttentionCounts, *, now: datetime) -> list[Attentio
                         _("Fälle fällig in 2 Arbeitstagen"),
                         f"{cases}?frist=bald",
                     ),
+                ],
+            )
+        )
+    if counts.appeals_open is not None:
+        blocks.append(
+            AttentionBlock(
+                _("Widersprüche"),
+                [
+                    AttentionItem(
+                        counts.appeals_open,
+                        _("offene Widersprüche gegen Moderationsentscheidungen"),
+                        f"{reverse('admin:feedback_appeal_changelist')}?status__exact=open",
+                    )
                 ],
             )
         )

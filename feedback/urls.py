@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
 from feedback import views
+from feedback.appeals import views as appeal_views
 from feedback.cases import views as case_views
 
 
@@ -36,5 +37,6 @@ urlpatterns = [
     path("kontakt/", views.contact, name="contact"),
     path("kontakt/gesendet/<str:token>/", views.contact_sent, name="contact_sent"),
     path("vorgang/<signed:token>/", case_views.case_detail, name="case"),
+    path("widerspruch/<signed:token>/", appeal_views.appeal_create, name="appeal"),
     path("transparenz/", views.transparency, name="transparency"),
 ]

@@ -1,4 +1,5 @@
-"""The link to a case's page: a signed token, not a stored secret.
+"""The links a citizen gets by mail: a case's page and the objection to a moderation decision,
+signed tokens, not stored secrets.
 
 The URL carries `<case id>:<signature>`, the signature an HMAC-SHA256 (256 bits) of the id
 under `SECRET_KEY` with a salt of its own (`django.core.signing.Signer`). Why signed rather
@@ -22,7 +23,7 @@ from __future__ import annotations
 from django.core import signing
 from django.urls import reverse
 
-from feedback.models import Case
+from feedback.models import Case, ModerationAction
 from feedback.outbox import absolute_url
 
 SALT = "feedback.case-page"
@@ -47,3 +48,31 @@ def case_url(case: Case) -> str:
 
 def case_absolute_url(case: Case) -> str:
     return absolute_url(case_url(case))
+
+
+# The link to object to a moderation decision ("Widerspruch einlegen"), made the same way:
+# `<ModerationAction id>:<signature>` under a salt of its own, so a case link can never be
+# turned into an appeal link or back. How long it may be used is the decision's (14 days
+# from `created_at`, checked by the appeal's view and service), not the token's.
+APPEAL_SALT = "feedback.appeal"
+
+
+def appeal_token(decision: ModerationAction) -> str:
+    return signing.Signer(salt=APPEAL_SALT).sign(str(decision.pk))
+
+
+def decision_id_from_token(token: str) -> int | None:
+    """The moderation action an appeal token was signed for; None when forged or malformed."""
+    try:
+        value = signing.Signer(salt=APPEAL_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return int(value) if value.isdigit() else None
+
+
+def appeal_url(decision: ModerationAction) -> str:
+    return reverse("feedback:appeal", kwargs={"token": appeal_token(decision)})
+
+
+def appeal_absolute_url(decision: ModerationAction) -> str:
+    return absolute_url(appeal_url(decision))

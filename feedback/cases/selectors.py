@@ -19,7 +19,25 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from feedback.cases.workdays import add_working_days
-from feedback.models import Case, CaseOutcome, Comment
+from feedback.models import (
+    APPEALABLE_STEPS,
+    Case,
+    CaseOutcome,
+    Comment,
+    CommentStatus,
+    ModerationAction,
+    ModerationStep,
+)
+
+# The steps that decide whether a comment is shown; the latest of them is the one in force.
+DECIDING_STEPS = (
+    ModerationStep.APPROVE,
+    ModerationStep.REJECT,
+    ModerationStep.SPAM,
+    ModerationStep.HIDE,
+    ModerationStep.RESTORE,
+    ModerationStep.DISMISS,
+)
 
 
 def cases_overdue(*, today: date | None = None) -> QuerySet[Case]:
@@ -53,6 +71,30 @@ def case_for_page(pk: int) -> Case | None:
 
 
 _CASE_FIELDS = tuple(field.name for field in Case._meta.concrete_fields)
+
+
+def decision_in_force(comment: Comment) -> ModerationAction | None:
+    """The moderator's decision against a comment its author may object to, in one query:
+    the latest deciding step, if it rejected, marked as spam or hid the comment (by a person,
+    not the readers' reports) and the comment is still in that state. With its reason and
+    its appeal (if any) joined."""
+    latest = (
+        ModerationAction.objects.filter(comment=comment, action__in=DECIDING_STEPS)
+        .select_related("decision_reason", "appeal")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is None or latest.action not in APPEALABLE_STEPS:
+        return None
+    in_force = {
+        ModerationStep.REJECT: comment.status == CommentStatus.REJECTED,
+        ModerationStep.SPAM: comment.status == CommentStatus.SPAM,
+        ModerationStep.HIDE: comment.status == CommentStatus.APPROVED and comment.is_hidden,
+    }
+    automatic = latest.actor_id is None and latest.decision_reason_id is None
+    if automatic or not in_force[latest.action]:
+        return None
+    return latest
 
 
 def public_answer(comment: Comment) -> Comment | None:

@@ -19,15 +19,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from feedback.cases.links import case_id_from_token
-from feedback.cases.selectors import case_for_page, public_answer
+from feedback.cases.links import appeal_url, case_id_from_token
+from feedback.cases.selectors import case_for_page, decision_in_force, public_answer
 from feedback.cases.services import case_can_be_rated, case_rate
-from feedback.models import Case, CaseChannel, CaseStatus, Comment
+from feedback.models import APPEAL_PERIOD, Case, CaseChannel, CaseStatus, Comment
 
 RATED_PARAMETER = "bewertet"
 
@@ -55,7 +56,7 @@ class _CsrfTokenCheck(CsrfViewMiddleware):
 csrf_token_check = decorator_from_middleware(_CsrfTokenCheck)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def private_response(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -68,6 +69,26 @@ def _public_comment(case: Case) -> Comment | None:
     return Comment.objects.public().on_published_targets().filter(pk=case.comment_id).first()
 
 
+def _decision_context(case: Case) -> dict[str, Any]:
+    """The decision against the citizen's unpublished comment, its reason and the way to
+    object to it (`feedback.appeals`), while that is possible."""
+    comment = case.comment
+    if comment is None or comment.is_public:
+        return {}
+    decision = decision_in_force(comment)
+    if decision is None:
+        return {}
+    deadline = decision.created_at + APPEAL_PERIOD
+    appeal = getattr(decision, "appeal", None)
+    can_appeal = appeal is None and timezone.now() <= deadline
+    return {
+        "decision": decision,
+        "appeal": appeal,
+        "appeal_deadline": deadline,
+        "appeal_url": appeal_url(decision) if can_appeal else "",
+    }
+
+
 @csrf_exempt  # checked by `csrf_token_check` instead, see the module docstring
 @csrf_token_check
 @require_http_methods(["GET", "POST"])
@@ -77,7 +98,9 @@ def case_detail(request: HttpRequest, token: str) -> HttpResponse:
     if case is None:
         raise Http404
     if case.is_purged:
-        return _private(render(request, "feedback/case_gone.html", {"case": case}, status=410))
+        return private_response(
+            render(request, "feedback/case_gone.html", {"case": case}, status=410)
+        )
     form = RatingForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -87,7 +110,7 @@ def case_detail(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return _private(redirect(f"{request.path}?{RATED_PARAMETER}=1"))
+                return private_response(redirect(f"{request.path}?{RATED_PARAMETER}=1"))
         status = 400
         case.refresh_from_db(fields=["helpful", "rated_at"])
     shown = case.duplicate_of or case
@@ -104,5 +127,6 @@ def case_detail(request: HttpRequest, token: str) -> HttpResponse:
         "can_rate": case.rated_at is None and case_can_be_rated(case),
         "form": form,
         "just_rated": request.GET.get(RATED_PARAMETER) == "1" and case.rated_at is not None,
+        **_decision_context(case),
     }
-    return _private(render(request, "feedback/case_detail.html", context, status=status))
+    return private_response(render(request, "feedback/case_detail.html", context, status=status))

@@ -174,13 +174,22 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommentActionForm(MeasureLinkActionForm):
-    rejection_reason = forms.ModelChoiceField(
+# The decisions that need a reason from the list (the author is shown it and may object).
+REASONED_DECISIONS = frozenset({"reject", "spam", "hide"})
+REASON_MISSING = _("Bitte wählen Sie einen Grund aus der Liste der Ablehnungsgründe.")
+
+
+def _reason_field(**options: Any) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
         queryset=RejectionReason.objects.filter(is_active=True),
         required=False,
-        label=_("Ablehnungsgrund"),
-        empty_label=_("– Grund für „Ablehnen“ –"),
+        label=_("Grund"),
+        **options,
     )
+
+
+class CommentActionForm(MeasureLinkActionForm):
+    rejection_reason = _reason_field(empty_label=_("– Grund für Ablehnen, Spam oder Ausblenden –"))
 
 
 class CommentTextField(forms.CharField):
@@ -213,12 +222,12 @@ class CommentAdminForm(forms.ModelForm):
     ]
 
     decision = forms.ChoiceField(label=_("Moderation"), choices=DECISIONS, required=False)
-    rejection_reason = forms.ModelChoiceField(
-        queryset=RejectionReason.objects.filter(is_active=True),
-        required=False,
-        label=_("Ablehnungsgrund"),
+    rejection_reason = _reason_field(
         help_text=_(
-            "Wird der Verfasserin oder dem Verfasser gemailt, wenn Benachrichtigungen gewünscht und bestätigt sind. Wird ein veröffentlichter Kommentar ausgeblendet oder abgelehnt, steht die Bezeichnung öffentlich an seiner Stelle."
+            "Pflicht beim Ablehnen, beim Markieren als Spam und beim Ausblenden. Die Verfasserin "
+            "oder der Verfasser sieht ihn und kann 14 Tage lang Widerspruch einlegen. Wird ein "
+            "veröffentlichter Kommentar ausgeblendet oder abgelehnt, steht die Bezeichnung "
+            "öffentlich an seiner Stelle."
         ),
     )
     note = forms.CharField(
@@ -259,8 +268,8 @@ class CommentAdminForm(forms.ModelForm):
                 services.comment_step_check(comment=comment, step=decision)
             except TransitionNotAllowed as error:
                 self.add_error("decision", error)
-        if decision == "reject" and not cleaned.get("rejection_reason"):
-            self.add_error("rejection_reason", _("Bitte wählen Sie einen Ablehnungsgrund."))
+        if decision in REASONED_DECISIONS and not cleaned.get("rejection_reason"):
+            self.add_error("rejection_reason", REASON_MISSING)
         if "text" in self.changed_data and not comment.is_editable:
             self.add_error("text", _("Abgelehnte Kommentare und Spam werden nicht bearbeitet."))
         answer = cleaned.get("official_answer", "").strip()
@@ -287,8 +296,11 @@ class CommentAdminForm(forms.ModelForm):
 
 class ModerationActionInline(ReadOnlyInline, admin.TabularInline):
     model = ModerationAction
-    fields = ["created_at", "action", "actor_name", "reason"]
+    fields = ["created_at", "action", "actor_name", "decision_reason", "reason"]
     verbose_name_plural = _("Moderationsprotokoll")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("decision_reason")
 
 
 class CommentReportInline(ReadOnlyInline, admin.TabularInline):
@@ -310,20 +322,21 @@ def _moderation_action(
     description: Any,
     done: Any,
     *,
-    with_reason: bool = False,
+    reason_keyword: str = "",
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], None]:
     """A bulk action taking one moderation step per selected comment through `service`.
 
     `done` is the success message (`ngettext_lazy` counting "count"). Comments whose state
-    does not allow the step are skipped and counted; rejecting needs a chosen reason.
+    does not allow the step are skipped and counted; rejecting, marking as spam and hiding
+    need a chosen reason, passed to the service as `reason_keyword`.
     """
 
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         arguments: dict[str, Any] = {"moderator": request.user}
-        if with_reason:
-            arguments["reason"] = _rejection_reason(request)
-            if arguments["reason"] is None:
-                messages.error(request, _("Bitte wählen Sie einen Ablehnungsgrund."))
+        if reason_keyword:
+            arguments[reason_keyword] = _rejection_reason(request)
+            if arguments[reason_keyword] is None:
+                messages.error(request, REASON_MISSING)
                 return
         succeeded, skipped = bulk_apply(
             queryset, lambda comment: service(comment=comment, **arguments)
@@ -396,7 +409,7 @@ class CommentAdmin(admin.ModelAdmin):
             ngettext_lazy(
                 "%(count)d Kommentar abgelehnt.", "%(count)d Kommentare abgelehnt.", "count"
             ),
-            with_reason=True,
+            reason_keyword="reason",
         ),
         _moderation_action(
             "mark_spam",
@@ -407,6 +420,7 @@ class CommentAdmin(admin.ModelAdmin):
                 "%(count)d Kommentare als Spam markiert.",
                 "count",
             ),
+            reason_keyword="reason",
         ),
         _moderation_action(
             "hide",
@@ -415,6 +429,7 @@ class CommentAdmin(admin.ModelAdmin):
             ngettext_lazy(
                 "%(count)d Kommentar ausgeblendet.", "%(count)d Kommentare ausgeblendet.", "count"
             ),
+            reason_keyword="rejection_reason",
         ),
         _moderation_action(
             "restore",
@@ -638,13 +653,18 @@ class CommentAdmin(admin.ModelAdmin):
                     note=note,
                 )
             elif decision == "spam":
-                services.comment_mark_spam(comment=comment, moderator=moderator, note=note)
+                services.comment_mark_spam(
+                    comment=comment,
+                    moderator=moderator,
+                    reason=data.get("rejection_reason"),
+                    note=note,
+                )
             elif decision == "hide":
                 services.comment_hide(
                     comment=comment,
                     moderator=moderator,
                     reason=note,
-                    public_reason=data.get("rejection_reason"),
+                    rejection_reason=data.get("rejection_reason"),
                 )
             elif decision == "restore":
                 services.comment_restore(comment=comment, moderator=moderator, reason=note)
@@ -714,26 +734,49 @@ class CommentLogAdmin(ReadOnlyAdmin):
 
 @admin.register(ModerationAction)
 class ModerationActionAdmin(CommentLogAdmin):
-    list_display = ["created_at", "action", "comment_link", "actor_name", "reason"]
-    list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
+    list_display = [
+        "created_at",
+        "action",
+        "comment_link",
+        "actor_name",
+        "decision_reason",
+        "reason",
+    ]
+    list_filter = ["action", "decision_reason", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["comment", "decision_reason"]
     search_fields = ["actor_name", "reason"]
 
 
 class ReportActionForm(ActionForm):
     note = forms.CharField(label=_("Begründung fürs Protokoll"), required=False, max_length=500)
+    rejection_reason = _reason_field(empty_label=_("– Grund für „Ausblenden“ –"))
 
 
 def _report_action(
-    name: str, service: Callable[..., Any], description: Any, done: Any
+    name: str,
+    service: Callable[..., Any],
+    description: Any,
+    done: Any,
+    *,
+    reason_keyword: str = "",
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], None]:
     """A bulk action on reports that decides on their comments through `service`: once per
-    comment, whose open reports it resolves. `done` counts the comments ("count")."""
+    comment, whose open reports it resolves. `done` counts the comments ("count"); hiding
+    needs a reason from the list, passed to the service as `reason_keyword`."""
 
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-        note = request.POST.get("note", "").strip()[:500]
+        arguments: dict[str, Any] = {
+            "moderator": request.user,
+            "reason": request.POST.get("note", "").strip()[:500],
+        }
+        if reason_keyword:
+            arguments[reason_keyword] = _rejection_reason(request)
+            if arguments[reason_keyword] is None:
+                messages.error(request, REASON_MISSING)
+                return
         comments = Comment.objects.filter(pk__in=queryset.values("comment")).order_by("pk")
         succeeded, skipped = bulk_apply(
-            comments, lambda comment: service(comment=comment, moderator=request.user, reason=note)
+            comments, lambda comment: service(comment=comment, **arguments)
         )
         if succeeded:
             messages.success(request, done % {"count": succeeded})
@@ -779,6 +822,7 @@ class CommentReportAdmin(CommentLogAdmin):
             ngettext_lazy(
                 "%(count)d Kommentar ausgeblendet.", "%(count)d Kommentare ausgeblendet.", "count"
             ),
+            reason_keyword="rejection_reason",
         ),
     ]
 

@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from feedback.account_services import user_display_name
 from feedback.alerts.digest import moderators_notify_schedule
 from feedback.cases import services as cases
+from feedback.cases.links import appeal_absolute_url
 from feedback.comment_pages import comments_public_changed
 from feedback.comments.author_mail import comment_author_notify as _author_notify
 from feedback.comments.selectors import author_is_trusted
 from feedback.models import (
+    APPEAL_DAYS,
     CaseOutcome,
     Comment,
     CommentReport,
@@ -120,16 +122,38 @@ def comment_step_check(*, comment: Comment, step: str) -> None:
         raise TransitionNotAllowed(_step_refused_message(comment), code="step_not_allowed")
 
 
-def _step_done(*, comment: Comment, step: str, actor: Any, reason: str = "") -> None:
+def _step_done(
+    *,
+    comment: Comment,
+    step: str,
+    actor: Any,
+    reason: str = "",
+    decision_reason: RejectionReason | None = None,
+) -> ModerationAction:
     """Log a moderation step (`actor` None: the site itself) and have the pages showing the
     comment rebuilt: every step changes what the public sees."""
     actor_name = _("automatisch") if actor is None else user_display_name(actor)
-    validated_save(
-        ModerationAction(
-            comment=comment, action=step, actor=actor, actor_name=actor_name, reason=reason
-        )
+    action = ModerationAction(
+        comment=comment,
+        action=step,
+        actor=actor,
+        actor_name=actor_name,
+        reason=reason,
+        decision_reason=decision_reason,
     )
+    validated_save(action)
     comments_public_changed(comment)
+    return action
+
+
+def decision_reason_check(*, reason: RejectionReason | None) -> None:
+    """Rejecting, marking as spam and hiding name a reason from the list (the author sees it
+    and may object to it): raise ValidationError without one."""
+    if reason is None:
+        raise ValidationError(
+            _("Bitte wählen Sie einen Grund aus der Liste der Ablehnungsgründe."),
+            code="reason_required",
+        )
 
 
 def _reports_resolve(comment: Comment, *, at: Any) -> None:
@@ -251,14 +275,22 @@ def _removed(comment: Comment, *, at: Any, public_reason: str) -> None:
 
 
 def _moderation_step(
-    *, comment: Comment, step: str, moderator: Any, reason: str, public_reason: str = ""
-) -> Comment:
+    *,
+    comment: Comment,
+    step: str,
+    moderator: Any,
+    reason: str,
+    decision_reason: RejectionReason | None = None,
+    public_reason: str = "",
+) -> tuple[Comment, ModerationAction]:
     """What approving, rejecting and marking as spam share: lock, check, set the status,
     resolve the open reports, log, and have the public pages rebuilt. Rejecting a comment
     that was published (or already removed) leaves a trace with `public_reason`."""
     comment = _locked(comment)
     status = STEP_STATUS[step]
     comment_status_check(comment=comment, status=status)
+    if step != ModerationStep.APPROVE:
+        decision_reason_check(reason=decision_reason)
     was_listed = comment.status == CommentStatus.APPROVED or comment.removed_at is not None
     comment.status = status
     comment.moderated_at = timezone.now()
@@ -273,16 +305,26 @@ def _moderation_step(
         # An unpublished comment gets no answer: its case closes with that as its outcome.
         cases.case_outcome_record(case=case, outcome=CaseOutcome.SPAM)
     _reports_resolve(comment, at=comment.moderated_at)
-    _step_done(comment=comment, step=step, actor=moderator, reason=reason)
-    return comment
+    action = _step_done(
+        comment=comment,
+        step=step,
+        actor=moderator,
+        reason=reason,
+        decision_reason=decision_reason,
+    )
+    return comment, action
 
 
 @transaction.atomic
-def comment_approve(*, comment: Comment, moderator: Any, reason: str = "") -> Comment:
-    comment = _moderation_step(
+def comment_approve(
+    *, comment: Comment, moderator: Any, reason: str = "", notify_author: bool = True
+) -> Comment:
+    """Publish; `notify_author=False` when the caller tells the author itself (an appeal)."""
+    comment, _action = _moderation_step(
         comment=comment, step=ModerationStep.APPROVE, moderator=moderator, reason=reason
     )
-    _author_notify(comment=comment, template="comment_approved", context={})
+    if notify_author:
+        _author_notify(comment=comment, template="comment_approved", context={})
     return comment
 
 
@@ -294,33 +336,44 @@ def comment_reject(
     reason: RejectionReason | None = None,
     note: str = "",
 ) -> Comment:
-    """Reject; the chosen reason's text is mailed to an author who asked for updates."""
-    logged = ": ".join(part for part in [reason.title if reason else "", note] if part)
-    comment = _moderation_step(
+    """Reject for a reason from the list (required); its text is mailed to an author who
+    asked for updates, with the link to object to the decision (`feedback.appeals`). A
+    comment that was published leaves a trace naming the reason's title."""
+    comment, action = _moderation_step(
         comment=comment,
         step=ModerationStep.REJECT,
         moderator=moderator,
-        reason=logged,
+        reason=note,
+        decision_reason=reason,
         public_reason=reason.title if reason else "",
     )
     _author_notify(
         comment=comment,
         template="comment_rejected",
-        context={"reason_text": reason.text if reason else ""},
+        context={
+            "reason_text": reason.text if reason else "",
+            "appeal_url": appeal_absolute_url(action),
+            "appeal_days": APPEAL_DAYS,
+        },
     )
     return comment
 
 
 @transaction.atomic
-def comment_mark_spam(*, comment: Comment, moderator: Any, note: str = "") -> Comment:
-    """Spam is never shown and its author gets no mail."""
-    return _moderation_step(
+def comment_mark_spam(
+    *, comment: Comment, moderator: Any, reason: RejectionReason | None = None, note: str = ""
+) -> Comment:
+    """Spam (for a reason from the list, required) is never shown and its author gets no
+    mail; the case page shows the reason and the way to object."""
+    comment, _action = _moderation_step(
         comment=comment,
         step=ModerationStep.SPAM,
         moderator=moderator,
         reason=note,
+        decision_reason=reason,
         public_reason=CommentStatus.SPAM.label,
     )
+    return comment
 
 
 @transaction.atomic
@@ -408,20 +461,28 @@ def comment_hide(
     comment: Comment,
     moderator: Any,
     reason: str = "",
-    public_reason: RejectionReason | None = None,
+    rejection_reason: RejectionReason | None = None,
 ) -> Comment:
     """Take an approved comment off the page, or keep off it one that readers' reports hid;
-    either way the moderator's decision resolves the open reports. Its place shows a trace
-    with the date and `public_reason`'s title (none without one; `reason` is the log's)."""
+    either way the moderator's decision resolves the open reports. `rejection_reason` (from
+    the list, required) is what the author is shown and what the trace in the comment's
+    place names; `reason` is the free text for the log."""
     comment = _locked(comment)
     comment_step_check(comment=comment, step=ModerationStep.HIDE)
+    decision_reason_check(reason=rejection_reason)
     reason = _with_reports(reason, _reports_summary(comment))
     now = timezone.now()
     comment.hidden_at = comment.hidden_at or now
-    _removed(comment, at=now, public_reason=public_reason.title if public_reason else "")
+    _removed(comment, at=now, public_reason=rejection_reason.title if rejection_reason else "")
     validated_save(comment)
     _reports_resolve(comment, at=now)
-    _step_done(comment=comment, step=ModerationStep.HIDE, actor=moderator, reason=reason)
+    _step_done(
+        comment=comment,
+        step=ModerationStep.HIDE,
+        actor=moderator,
+        reason=reason,
+        decision_reason=rejection_reason,
+    )
     return comment
 
 

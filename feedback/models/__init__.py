@@ -14,6 +14,14 @@ from feedback.models.alerts import (
     AlertQuerySet,
     OverdueSummarySent,
 )
+from feedback.models.appeals import (
+    APPEAL_DAYS,
+    APPEAL_MAX_LENGTH,
+    APPEAL_PERIOD,
+    Appeal,
+    AppealQuerySet,
+    AppealStatus,
+)
 from feedback.models.cases import (
     AnswerTargetUnit,
     Case,
@@ -23,6 +31,7 @@ from feedback.models.cases import (
     CaseStatus,
 )
 from feedback.models.comments import (
+    APPEALABLE_STEPS,
     Comment,
     CommentQuerySet,
     CommentReport,
@@ -58,6 +67,10 @@ from feedback.models.subscriptions import (
 )
 
 __all__ = [
+    "APPEALABLE_STEPS",
+    "APPEAL_DAYS",
+    "APPEAL_MAX_LENGTH",
+    "APPEAL_PERIOD",
     "AccountConsent",
     "Alert",
     "AlertDelivery",
@@ -66,6 +79,9 @@ __all__ = [
     "AlertQuerySet",
     "AnswerTargetUnit",
     "AnswerTemplate",
+    "Appeal",
+    "AppealQuerySet",
+    "AppealStatus",
     "Attachment",
     "Case",
     "CaseChannel",

@@ -342,6 +342,12 @@ class ModerationStep(models.TextChoices):
     RESTORE = "restore", _("wieder eingeblendet")
     ANSWER = "answer", _("beantwortet")
     DISMISS = "dismiss", _("Meldungen zurückgewiesen")
+    APPEAL_UPHOLD = "appeal_upheld", _("Widerspruch zurückgewiesen")
+    APPEAL_OVERTURN = "appeal_overturned", _("Widerspruch stattgegeben")
+
+
+# The decisions an author may object to ("Widerspruch"); each needs a `RejectionReason`.
+APPEALABLE_STEPS = frozenset({ModerationStep.REJECT, ModerationStep.SPAM, ModerationStep.HIDE})
 
 
 class ModerationAction(models.Model):
@@ -361,6 +367,16 @@ class ModerationAction(models.Model):
     )
     # Kept when the account is deleted later, so the log still says who it was.
     actor_name = models.CharField(_("durch (Name)"), max_length=150)
+    # Rejecting, marking as spam and hiding name one of the editable reasons (shown to the
+    # author); `reason` is the moderator's free text.
+    decision_reason = models.ForeignKey(
+        "RejectionReason",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Grund"),
+    )
     reason = models.TextField(_("Begründung"), blank=True)
     created_at = models.DateTimeField(_("am"), auto_now_add=True)
 
@@ -373,9 +389,14 @@ class ModerationAction(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} – {self.actor_name}"
 
+    @property
+    def is_appealable_step(self) -> bool:
+        return self.action in APPEALABLE_STEPS
+
 
 class RejectionReason(models.Model):
-    """A reason moderators choose when rejecting; its text is mailed to the author."""
+    """A reason moderators choose when rejecting, marking as spam or hiding; its text is
+    shown to the author (mail, case page)."""
 
     title = models.CharField(_("Bezeichnung"), max_length=100, unique=True)
     text = models.TextField(

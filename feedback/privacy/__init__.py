@@ -5,6 +5,7 @@ These are services like the others (keyword-only, atomic, logged), kept in a pac
 their own because they reach across every model that holds personal data:
 
 - comments (name, address, account, text, the text before a moderator's correction),
+- appeals against moderation decisions (the author's text; they hang on the comment),
 - readers' reports (a free-text note, the reporting account: exported with the account,
   unlinked when it is deleted), confirmed addresses,
 - conversations from the contact form and e-mail, their messages and attachments,

@@ -34,6 +34,7 @@ from feedback.account_services import ANONYMOUS_AUTHOR, account_delete
 from feedback.cases.services import cases_tombstone
 from feedback.comment_pages import comments_public_changed
 from feedback.models import (
+    Appeal,
     Attachment,
     Comment,
     CommentReport,
@@ -69,8 +70,15 @@ def _public_pages_stale(ids: list[int]) -> None:
         )
 
 
+def _appeals_erase(appeals: QuerySet[Appeal]) -> int:
+    """An appeal's text is its author's: blank it, keep the record of the review."""
+    return appeals.exclude(text="").update(text="")
+
+
 def _comments_anonymize(comments: QuerySet[Comment]) -> int:
-    """Keep public comments' text, drop everything that points at their author."""
+    """Keep public comments' text, drop everything that points at their author (and the
+    text of their appeals; those of deleted comments go with them)."""
+    _appeals_erase(Appeal.objects.filter(decision__comment__in=comments))
     needed = comments.filter(
         Q(author_email__gt="")
         | Q(user__isnull=False)
@@ -217,7 +225,7 @@ def personal_data_purge(*, now: datetime | None = None, dry_run: bool = False) -
 
     Feedback older than `RETENTION_MONTHS`: public comments are anonymized, other comments
     deleted; conversations whose last message is older are deleted with their attachments;
-    resolved reports and confirmed addresses no comment refers to any more are deleted.
+    the texts of appeals decided before then are blanked; resolved reports and confirmed addresses no comment refers to any more are deleted.
     Accounts unverified after `UNVERIFIED_ACCOUNT_DAYS` are deleted, sent mails after
     `TASK_RESULT_RETENTION_DAYS`, expired sessions at once. Returns counts per kind; with
     `dry_run` the counts are worked out and nothing is changed.
@@ -232,6 +240,7 @@ def personal_data_purge(*, now: datetime | None = None, dry_run: bool = False) -
         counts["comments_anonymized"] = _comments_anonymize(
             old_comments.filter(status=CommentStatus.APPROVED)
         ) + _traces_blank(removed.filter(removed_at__isnull=False).exclude(text=""))
+        counts["appeals_erased"] = _appeals_erase(Appeal.objects.filter(decided_at__lt=cutoff))
         counts["reports_deleted"] = _count_delete(
             CommentReport.objects.filter(resolved_at__lt=cutoff)
         )

@@ -11,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.models import Comment, CommentReport, Conversation, Message, PrivacyRequestKind
+from feedback.models import (
+    Appeal,
+    Comment,
+    CommentReport,
+    Conversation,
+    Message,
+    PrivacyRequestKind,
+)
 from feedback.privacy.lookup import personal_data_find, privacy_request_log
 
 
@@ -45,9 +52,27 @@ def _comment_export(comment: Comment) -> dict[str, Any]:
         # What moderation did with it and why; the moderators' names are theirs, not the
         # requester's data.
         "moderation": [
-            {"step": action.action, "reason": action.reason, "at": _when(action.created_at)}
+            {
+                "step": action.action,
+                "reason_from_list": str(action.decision_reason or ""),
+                "reason": action.reason,
+                "at": _when(action.created_at),
+                "appeal": _appeal_export(getattr(action, "appeal", None)),
+            }
             for action in comment.actions.all()
         ],
+    }
+
+
+def _appeal_export(appeal: Appeal | None) -> dict[str, Any] | None:
+    if appeal is None:
+        return None
+    return {
+        "text": appeal.text,
+        "status": appeal.status,
+        "submitted_at": _when(appeal.created_at),
+        "decided_at": _when(appeal.decided_at),
+        "review_reason": appeal.review_reason,
     }
 
 
@@ -124,7 +149,9 @@ def _account_export(user: Any) -> dict[str, Any]:
 def personal_data_export(*, email: str, actor: Any) -> dict[str, Any]:
     """Everything stored about `email`, as JSON-ready data (Art. 15 and 20); logged."""
     found = personal_data_find(email=email)
-    comments = found.comments.select_related("content_type").prefetch_related("target", "actions")
+    comments = found.comments.select_related("content_type").prefetch_related(
+        "target", "actions__appeal", "actions__decision_reason"
+    )
     conversations = found.conversations.select_related("topic").prefetch_related(
         "messages__attachments"
     )

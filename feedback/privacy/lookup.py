@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_tasks_db.models import DBTaskResult
 
 from feedback.account_services import user_display_name
-from feedback.models import Comment, ConfirmedAddress, Conversation, Message, PrivacyRequest
+from feedback.models import (
+    Appeal,
+    Comment,
+    ConfirmedAddress,
+    Conversation,
+    Message,
+    PrivacyRequest,
+)
 from feedback.ratelimit import address_fingerprint
 from feedback.subscriptions.services import normalize_email
 from strategy.base import validated_save
@@ -21,6 +28,7 @@ from strategy.base import validated_save
 SUMMARY_LABELS = {
     "accounts": _lazy("Konten"),
     "comments": _lazy("Kommentare"),
+    "appeals": _lazy("Widersprüche"),
     "confirmed_addresses": _lazy("bestätigte Adressen"),
     "conversations": _lazy("Vorgänge"),
     "other_messages": _lazy("Nachrichten in anderen Vorgängen"),
@@ -57,6 +65,7 @@ class PersonalData:
         return {
             "accounts": self.users.count(),
             "comments": self.comments.count(),
+            "appeals": Appeal.objects.filter(decision__comment__in=self.comments).count(),
             "confirmed_addresses": self.confirmed_addresses.count(),
             "conversations": self.conversations.count(),
             "other_messages": self.other_messages.count(),

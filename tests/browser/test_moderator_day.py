@@ -43,9 +43,12 @@ def one_of_each(page_target, moderator):
 def do_the_work(work, moderator):
     from feedback.comments import services as comments
     from feedback.inbox.services import conversation_answer, conversation_assign
+    from tests.feedback.factories import RejectionReasonFactory
 
     comments.comment_approve(comment=work["waiting"], moderator=moderator)
-    comments.comment_mark_spam(comment=work["reported"], moderator=moderator)
+    comments.comment_mark_spam(
+        comment=work["reported"], moderator=moderator, reason=RejectionReasonFactory()
+    )
     conversation_assign(conversation=work["new"], assignee=moderator, actor=moderator)
     for conversation in (work["late"], work["new"]):
         conversation_answer(conversation=conversation, author=moderator, text="Antwort.")

@@ -30,6 +30,16 @@ def moderator(roles):
 
 
 @pytest.fixture
+def second_moderator(roles):
+    """Another moderator: the second review of an appeal is never the first one's."""
+    from tests.feedback.factories import UserFactory
+
+    return UserFactory(
+        username="moderator2", email="moderation2@verl.example", groups=["Moderation"]
+    )
+
+
+@pytest.fixture
 def moderator_client(moderator):
     from tests.feedback.factories import signed_in
 
@@ -41,6 +51,34 @@ def editor(roles):
     from tests.feedback.factories import UserFactory
 
     return UserFactory(username="redakteur", email="redaktion@verl.example", groups=["Redaktion"])
+
+
+@pytest.fixture
+def decision_reason(db: None):
+    """A reason from the list, which rejecting, marking as spam and hiding require."""
+    from tests.feedback.factories import RejectionReasonFactory
+
+    return RejectionReasonFactory(title="Werbung", text="Ihr Beitrag enthält Werbung.")
+
+
+@pytest.fixture
+def author_address(db: None):
+    """The confirmed address of the author in tests/feedback/appeals (wants updates)."""
+    from tests.feedback.appeals.helpers import AUTHOR
+    from tests.feedback.factories import ConfirmedAddressFactory
+
+    return ConfirmedAddressFactory(email=AUTHOR)
+
+
+@pytest.fixture
+def rejected(page, moderator, decision_reason, author_address):
+    """A guest's comment the first moderator rejected: the decision an appeal is about."""
+    from feedback.comments import services as comments
+    from tests.feedback.appeals.helpers import decision_of, submitted
+
+    comment = submitted(page)
+    comments.comment_reject(comment=comment, moderator=moderator, reason=decision_reason)
+    return decision_of(comment, "reject")
 
 
 @pytest.fixture

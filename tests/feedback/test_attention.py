@@ -8,16 +8,18 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from feedback.appeals.services import appeal_decide, appeal_submit
 from feedback.attention import attention_blocks, attention_counts
 from feedback.comments import services as comment_services
 from feedback.inbox.services import conversation_answer, conversation_assign
 from feedback.models import Case, ReportReason
-from tests.feedback.factories import signed_in
+from tests.feedback.factories import RejectionReasonFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
 BERLIN = ZoneInfo("Europe/Berlin")
 INDEX = reverse("admin:index")
+APPEALS = "offene Widersprüche gegen Moderationsentscheidungen"
 
 
 def at(day: int, hour: int = 9):
@@ -46,8 +48,8 @@ def today():
 
 @pytest.fixture
 def work(page, moderator):
-    """One of each: a waiting comment, a reported comment, a new unassigned message, and a
-    message assigned to the moderator whose case is overdue."""
+    """One of each: a waiting comment, a reported comment, a new unassigned message, a
+    message assigned to the moderator whose case is overdue, and an open appeal."""
     with at(1, 10):
         late = form_message("Alte Frage")  # due 15 June
         conversation_assign(conversation=late, assignee=moderator, actor=moderator)
@@ -59,7 +61,19 @@ def work(page, moderator):
     with at(16, 8):
         waiting = comment_services.comment_submit(target=page, author_name="A", text="Wartet")
         new = form_message("Neue Frage")
-    return {"late": late, "reported": reported, "waiting": waiting, "new": new}
+    with at(14):
+        rejected = comment_services.comment_submit(target=page, author_name="C", text="Nein")
+        comment_services.comment_reject(
+            comment=rejected, moderator=moderator, reason=RejectionReasonFactory()
+        )
+        appeal = appeal_submit(decision=rejected.actions.get(action="reject"), text="Bitte!")
+    return {
+        "late": late,
+        "reported": reported,
+        "waiting": waiting,
+        "new": new,
+        "appeal": appeal,
+    }
 
 
 def rows(client, url):
@@ -83,6 +97,7 @@ def test_counts_of_one_of_each(work, moderator, today):
     assert counts.messages_mine == 1
     assert counts.cases_overdue == 1
     assert counts.cases_due_soon == 1  # the waiting comment: moderation is due in two days
+    assert counts.appeals_open == 1
 
 
 def test_each_count_links_to_exactly_its_items(work, moderator, today):
@@ -96,6 +111,7 @@ def test_each_count_links_to_exactly_its_items(work, moderator, today):
     waiting_case = Case.objects.get(comment=work["waiting"])
     assert rows(client, items["Fälle überfällig"].url) == {late_case.pk}
     assert rows(client, items["Fälle fällig in 2 Arbeitstagen"].url) == {waiting_case.pk}
+    assert rows(client, items[APPEALS].url) == {work["appeal"].pk}
 
 
 def test_the_start_page_shows_the_counts_with_their_links(work, moderator, today):
@@ -115,13 +131,21 @@ def test_feedback_comes_first_in_the_app_list(moderator, admin_client):
     assert len(apps) > 1
 
 
-def test_the_counts_go_to_zero_when_the_work_is_done(work, moderator, today):
+def test_the_counts_go_to_zero_when_the_work_is_done(
+    work, moderator, today, decision_reason, second_moderator
+):
     comment_services.comment_approve(comment=work["waiting"], moderator=moderator)
-    comment_services.comment_mark_spam(comment=work["reported"], moderator=moderator)
+    comment_services.comment_mark_spam(
+        comment=work["reported"], moderator=moderator, reason=decision_reason
+    )
     conversation_assign(conversation=work["new"], assignee=moderator, actor=moderator)
     for conversation in (work["late"], work["new"]):
         conversation_answer(conversation=conversation, author=moderator, text="Antwort.")
+    appeal_decide(
+        appeal=work["appeal"], reviewer=second_moderator, overturn=False, reason="Bleibt."
+    )
     counts = attention_counts(user=moderator)
+    assert counts.appeals_open == 0
     assert counts.comments_pending == 0
     assert counts.oldest_pending_at is None
     assert counts.comments_reported == 0
@@ -152,9 +176,9 @@ def test_editors_see_no_inbox_or_moderation_counts(work, editor, today):
 
 
 # Session and user (2), the second factor (1), the user's and the groups' permissions (2),
-# the counts (5: pending comments with the oldest, open reports, conversations, overdue and
-# due-soon cases), the admin log (1). The same however much is waiting.
-START_PAGE_QUERIES = 11
+# the counts (6: pending comments with the oldest, open reports, conversations, overdue and
+# due-soon cases, open appeals), the admin log (1). The same however much is waiting.
+START_PAGE_QUERIES = 12
 
 
 def test_the_start_page_query_count_is_pinned(

@@ -20,10 +20,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.cases.links import appeal_url
 from feedback.inbox.services import conversation_open_from_form
 from feedback.models import (
     AlertDelivery,
     AlertPreference,
+    Appeal,
     CommentReport,
     ModerationAction,
     PrivacyRequest,
@@ -35,6 +37,7 @@ from strategy.models import Measure
 from tests.feedback.factories import (
     AnswerTemplateFactory,
     ApprovedCommentFactory,
+    CommentFactory,
     ConfirmedAddressFactory,
     MessageFactory,
     RejectionReasonFactory,
@@ -163,6 +166,10 @@ def admin_objects(verl_demo_content, superuser, run_tasks) -> None:
         target=Measure.objects.first(), author_email="leser@example.org", notify=True
     )
     ModerationAction.objects.create(comment=comment, action="approve", actor_name="admin")
+    hidden = ModerationAction.objects.create(
+        comment=comment, action="hide", actor_name="admin", reason="Beleidigung"
+    )
+    Appeal.objects.create(decision=hidden, text="Das war keine Beleidigung.")
     CommentReport.objects.create(comment=comment, reason=ReportReason.values[0])
     RejectionReasonFactory()
     TopicFactory()
@@ -232,10 +239,18 @@ def test_every_admin_page_is_german(admin_client, admin_objects):
 
 
 def test_every_public_page_is_german_and_formal(client, verl_demo_content):
-    ApprovedCommentFactory(target=Measure.objects.first(), text="Gute Idee.")
+    comment = ApprovedCommentFactory(target=Measure.objects.first(), text="Gute Idee.")
     address = ConfirmedAddressFactory()
+    rejected = CommentFactory(target=comment.target, status="rejected")
+    decision = ModerationAction.objects.create(
+        comment=rejected,
+        action="reject",
+        actor_name="admin",
+        decision_reason=RejectionReasonFactory(),
+    )
     pages = {
         **public_pages(),
+        "Widerspruch einlegen": appeal_url(decision),
         "Adresse bestätigen (ungültig)": "/kommentare/adresse-bestaetigen/ungueltig/",
         "Abmelden": reverse("feedback:unsubscribe", args=[address.unsubscribe_token]),
     }
@@ -316,7 +331,20 @@ def feedback_mail_contexts() -> dict[str, dict]:
             **footer,
         },
         "comment_approved": {"comment": comment, "comment_url": url, **footer},
-        "comment_rejected": {"comment": comment, "reason_text": "Werbung.", **footer},
+        "comment_rejected": {
+            "comment": comment,
+            "reason_text": "Werbung.",
+            "appeal_url": url,
+            "appeal_days": 14,
+            **footer,
+        },
+        "appeal_decided": {
+            "comment": comment,
+            "overturned": True,
+            "review_reason": "Kein Werbebeitrag.",
+            "comment_url": url,
+            **footer,
+        },
         "contact_confirmation": {"reference": "VERL-2026-000001"},
         "measure_status_changed": {
             "measure": measure,

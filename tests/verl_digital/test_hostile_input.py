@@ -187,6 +187,23 @@ def test_report_form(home, data):
 
 @FUZZ
 @given(data=st.data())
+def test_appeal_form(home, data):
+    from feedback.cases.links import appeal_url
+    from feedback.models import ModerationAction
+    from tests.feedback.factories import CommentFactory, RejectionReasonFactory
+
+    comment = CommentFactory(target=home, status="rejected")
+    decision = ModerationAction.objects.create(
+        comment=comment,
+        action="reject",
+        actor_name="Moderatorin",
+        decision_reason=RejectionReasonFactory(),
+    )
+    submit_fuzzed(appeal_url(decision), {"text": "Bitte prüfen."}, data, captcha=False)
+
+
+@FUZZ
+@given(data=st.data())
 def test_contact_form(data):
     topic = TopicFactory()
     valid = {
@@ -301,7 +318,7 @@ def test_search_filters_and_pagination(verl_demo_content, data):
 @FUZZ
 @given(token=st.text(max_size=200))
 def test_links_from_mails_with_any_token(token):
-    for name in ("feedback:address_confirm", "feedback:unsubscribe"):
+    for name in ("feedback:address_confirm", "feedback:unsubscribe", "feedback:appeal"):
         url = reverse(name, args=["x"]).replace("/x/", f"/{quote(token, safe='')}/")
         for method in ("get", "post"):
             assert_answered_cleanly(getattr(Client(), method)(url))

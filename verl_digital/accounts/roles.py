@@ -26,6 +26,9 @@ MODERATION_PERMISSIONS = {
     ("feedback", "add_rejectionreason"),
     ("feedback", "change_rejectionreason"),
     ("feedback", "delete_rejectionreason"),
+    # Appeals against moderation decisions: read them and decide them (the second review).
+    ("feedback", "view_appeal"),
+    ("feedback", "change_appeal"),
     # Inbox: read and answer conversations (status, assignee, notes), read messages and
     # attachments (never edited), keep the answer templates and the contact form's topics.
     ("feedback", "view_conversation"),

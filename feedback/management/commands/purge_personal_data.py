@@ -14,6 +14,7 @@ from feedback.privacy.erasure import personal_data_purge
 LABELS = {
     "comments_deleted": "comments deleted (not public, older than {months} months)",
     "comments_anonymized": "public comments anonymized (older than {months} months)",
+    "appeals_erased": "texts of appeals blanked (decided more than {months} months ago)",
     "reports_deleted": "resolved reports deleted (older than {months} months)",
     "conversations_deleted": "conversations deleted with messages and attachments "
     "(last message older than {months} months)",

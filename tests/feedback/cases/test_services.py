@@ -177,9 +177,11 @@ def test_answering_and_closing_records_that_information_was_given(moderator):
 
 
 @pytest.mark.parametrize("step", ["comment_reject", "comment_mark_spam"])
-def test_an_unpublished_comment_closes_its_case_with_no_answer_as_outcome(page, moderator, step):
+def test_an_unpublished_comment_closes_its_case_with_no_answer_as_outcome(
+    page, moderator, decision_reason, step
+):
     comment = comment_services.comment_submit(target=page, author_name="A", text="Werbung")
-    getattr(comment_services, step)(comment=comment, moderator=moderator)
+    getattr(comment_services, step)(comment=comment, moderator=moderator, reason=decision_reason)
     comment.case.refresh_from_db()
     assert (comment.case.status, comment.case.outcome) == (CaseStatus.CLOSED, CaseOutcome.SPAM)
 

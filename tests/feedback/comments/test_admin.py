@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 CHANGELIST = "admin:feedback_comment_changelist"
+REASON_MISSING = "Bitte wählen Sie einen Grund aus der Liste der Ablehnungsgründe."
 
 
 def change_url(comment: Comment) -> str:
@@ -107,14 +108,23 @@ def test_bulk_actions_use_the_services_and_log_who_did_it(moderator_client, mode
     # An action applies to the selected rows of the list as filtered: here all comments.
     url = reverse(CHANGELIST) + "?status__exact=alle"
     moderator_client.post(url, {"action": "approve", "_selected_action": [comments[0].pk]})
-    moderator_client.post(url, {"action": "mark_spam", "_selected_action": [comments[1].pk]})
 
-    # Rejection needs a reason from the editable list.
-    response = moderator_client.post(
-        url, {"action": "reject", "_selected_action": [comments[2].pk]}, follow=True
-    )
-    assert "Bitte wählen Sie einen Ablehnungsgrund." in response.content.decode()
+    # Rejecting, marking as spam and hiding need a reason from the editable list.
+    for action in ["reject", "mark_spam", "hide"]:
+        response = moderator_client.post(
+            url, {"action": action, "_selected_action": [comments[2].pk]}, follow=True
+        )
+        assert REASON_MISSING in response.content.decode()
+    assert Comment.objects.get(pk=comments[2].pk).status == CommentStatus.PENDING
     reason = RejectionReasonFactory(title="Werbung")
+    moderator_client.post(
+        url,
+        {
+            "action": "mark_spam",
+            "_selected_action": [comments[1].pk],
+            "rejection_reason": reason.pk,
+        },
+    )
     moderator_client.post(
         url,
         {
@@ -181,10 +191,18 @@ def test_refused_steps_are_explained_on_the_form(moderator_client):
     response = moderator_client.post(change_url(comment), data)
     assert response.status_code == 200
     assert "Dieser Schritt ist für einen Kommentar im Status" in unescape(response.content.decode())
-    data.update(decision="reject")
-    response = moderator_client.post(change_url(comment), data)
-    assert "Bitte wählen Sie einen Ablehnungsgrund." in response.content.decode()
+    for decision in ["reject", "spam"]:
+        data.update(decision=decision)
+        response = moderator_client.post(change_url(comment), data)
+        assert response.status_code == 200
+        assert REASON_MISSING in unescape(response.content.decode())
     assert Comment.objects.get(pk=comment.pk).status == CommentStatus.PENDING
+    approved = ApprovedCommentFactory()
+    data = form_data(moderator_client.get(change_url(approved)).content.decode())
+    data.update(decision="hide")
+    response = moderator_client.post(change_url(approved), data)
+    assert REASON_MISSING in unescape(response.content.decode())
+    assert not Comment.objects.get(pk=approved.pk).is_hidden
 
 
 def test_staff_post_an_official_answer(moderator_client, client, verl_content):
@@ -290,10 +308,13 @@ def test_a_reported_public_comment_is_hidden_on_its_page(moderator_client):
     comment = ApprovedCommentFactory()
     reported(comment)
     data = form_data(moderator_client.get(change_url(comment)).content.decode())
-    data.update(decision="hide")
+    reason = RejectionReasonFactory()
+    data.update(decision="hide", rejection_reason=reason.pk, note="beleidigend")
     assert moderator_client.post(change_url(comment), data).status_code == 302
     comment.refresh_from_db()
     assert comment.is_hidden
+    hide = comment.actions.get(action="hide")
+    assert (hide.decision_reason, hide.reason.endswith("beleidigend")) == (reason, True)
     assert not CommentReport.objects.open().exists()
 
 
@@ -311,8 +332,18 @@ def test_reports_are_dismissed_or_upheld_from_the_report_list(moderator_client, 
         follow=True,
     )
     assert response.status_code == 200
+    response = moderator_client.post(
+        reverse(REPORTS), {"action": "hide_comments", "_selected_action": [third.pk]}, follow=True
+    )
+    assert REASON_MISSING in response.content.decode()
+    assert CommentReport.objects.filter(pk=third.pk).open().exists()
     moderator_client.post(
-        reverse(REPORTS), {"action": "hide_comments", "_selected_action": [third.pk]}
+        reverse(REPORTS),
+        {
+            "action": "hide_comments",
+            "_selected_action": [third.pk],
+            "rejection_reason": RejectionReasonFactory().pk,
+        },
     )
     kept.refresh_from_db()
     hidden.refresh_from_db()

@@ -115,7 +115,7 @@ def test_approve_reject_and_spam_follow_the_allowed_transitions(page, moderator)
 
     reason = RejectionReasonFactory()
     services.comment_reject(comment=comment, moderator=moderator, reason=reason, note="zu scharf")
-    services.comment_mark_spam(comment=comment, moderator=moderator)
+    services.comment_mark_spam(comment=comment, moderator=moderator, reason=reason)
     with pytest.raises(TransitionNotAllowed):
         services.comment_reject(comment=comment, moderator=moderator, reason=reason)
     comment.refresh_from_db()
@@ -123,12 +123,14 @@ def test_approve_reject_and_spam_follow_the_allowed_transitions(page, moderator)
     assert not Comment.objects.public().exists()
 
     log = list(
-        comment.actions.order_by("created_at", "id").values_list("action", "actor_name", "reason")
+        comment.actions.order_by("created_at", "id").values_list(
+            "action", "actor_name", "decision_reason", "reason"
+        )
     )
     assert log == [
-        ("approve", "moderatorin", ""),
-        ("reject", "moderatorin", f"{reason.title}: zu scharf"),
-        ("spam", "moderatorin", ""),
+        ("approve", "moderatorin", None, ""),
+        ("reject", "moderatorin", reason.pk, "zu scharf"),
+        ("spam", "moderatorin", reason.pk, ""),
     ]
 
 
@@ -164,10 +166,12 @@ def test_official_answer_is_public_at_once_and_one_level(page, moderator):
         services.comment_answer(comment=CommentFactory(target=page), staff=moderator, text="x")
 
 
-def test_hide_and_restore(page, moderator):
+def test_hide_and_restore(page, moderator, decision_reason):
     comment = ApprovedCommentFactory(target=page)
     reply = ApprovedCommentFactory(target=page, parent=comment)
-    services.comment_hide(comment=comment, moderator=moderator, reason="prüfen")
+    services.comment_hide(
+        comment=comment, moderator=moderator, reason="prüfen", rejection_reason=decision_reason
+    )
     # The reply keeps its place under the hidden comment's trace.
     assert set(Comment.objects.public()) == {reply}
     assert set(Comment.objects.listed()) == {comment, reply}
@@ -339,10 +343,12 @@ def test_dismissing_the_reports_that_hid_a_comment_shows_it_again(page, settings
     assert not CommentReport.objects.open().exists()
 
 
-def test_hiding_a_reported_comment_resolves_its_reports(page, settings, moderator):
+def test_hiding_a_reported_comment_resolves_its_reports(page, settings, moderator, decision_reason):
     comment = ApprovedCommentFactory(target=page)
     report(comment, "a")
-    services.comment_hide(comment=comment, moderator=moderator, reason="Werbung")
+    services.comment_hide(
+        comment=comment, moderator=moderator, reason="Werbung", rejection_reason=decision_reason
+    )
     comment.refresh_from_db()
     assert comment.is_hidden
     assert not CommentReport.objects.open().exists()
@@ -352,7 +358,9 @@ def test_hiding_a_reported_comment_resolves_its_reports(page, settings, moderato
     hidden = ApprovedCommentFactory(target=page)
     report(hidden, "b", signed_in=True)
     report(hidden, "c", signed_in=True)
-    services.comment_hide(comment=hidden, moderator=moderator, reason="bestätigt")
+    services.comment_hide(
+        comment=hidden, moderator=moderator, reason="bestätigt", rejection_reason=decision_reason
+    )
     hidden.refresh_from_db()
     assert hidden.is_hidden
     assert not CommentReport.objects.open().exists()

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from feedback.models import (
     AccountConsent,
+    Appeal,
     Attachment,
     Comment,
     CommentReport,
@@ -19,6 +20,7 @@ from feedback.models import (
     ConfirmedAddress,
     Conversation,
     Message,
+    ModerationAction,
     PrivacyRequest,
     PrivacyRequestKind,
     UnrequestedMail,
@@ -69,7 +71,15 @@ def test_erasure_leaves_nothing_that_points_at_the_person(
     assert not storage.exists(file_name)
     assert not AccountConsent.objects.exists()
     assert lookup.personal_data_find(email=ANNA).counts() == dict.fromkeys(
-        ["accounts", "comments", "confirmed_addresses", "conversations", "other_messages", "mails"],
+        [
+            "accounts",
+            "comments",
+            "appeals",
+            "confirmed_addresses",
+            "conversations",
+            "other_messages",
+            "mails",
+        ],
         0,
     )
     stored = everything_stored()
@@ -141,6 +151,15 @@ def aged_data(page):
         comment=public, reason="spam", resolved_at=OLD
     )
     data["open_report"] = CommentReport.objects.create(comment=public, reason="spam")
+    # An appeal decided long ago (its text goes) and one still open (kept).
+    hidden = ModerationAction.objects.create(comment=public, action="hide", actor_name="M")
+    data["old_appeal"] = Appeal.objects.create(
+        decision=hidden, text="Alter Widerspruch", status="upheld", decided_at=OLD
+    )
+    rejected = ModerationAction.objects.create(
+        comment=data["recent"], action="reject", actor_name="M"
+    )
+    data["open_appeal"] = Appeal.objects.create(decision=rejected, text="Offener Widerspruch")
     aged(data["open_report"], created_at=OLD)
     send_email.enqueue(subject="s", body="b", to=["alt@example.org"])
     DBTaskResult.objects.update(status="SUCCESSFUL", finished_at=NOW - timedelta(days=31))
@@ -159,6 +178,7 @@ def aged_data(page):
 EXPECTED = {
     "comments_deleted": 1,
     "comments_anonymized": 1,
+    "appeals_erased": 1,
     "reports_deleted": 1,
     "conversations_deleted": 1,
     "confirmed_addresses_deleted": 1,
@@ -198,6 +218,8 @@ def test_the_purge_applies_each_retention_period_once(
     assert {aged_data["fresh"].pk, aged_data["verified"].pk, aged_data["staff"].pk} <= users
     assert DBTaskResult.objects.count() == 1
     assert not Session.objects.exists()
+    assert Appeal.objects.get(pk=aged_data["old_appeal"].pk).text == ""
+    assert Appeal.objects.get(pk=aged_data["open_appeal"].pk).text == "Offener Widerspruch"
 
     with django_capture_on_commit_callbacks(execute=True):
         assert set(erasure.personal_data_purge(now=NOW).values()) == {0}

@@ -16,7 +16,12 @@ from feedback.measure_links import services as measure_links
 from feedback.models import Comment
 from feedback.privacy import erasure
 from strategy.models import Page, PublicationStatus
-from tests.feedback.factories import ApprovedCommentFactory, CommentFactory, signed_in
+from tests.feedback.factories import (
+    ApprovedCommentFactory,
+    CommentFactory,
+    RejectionReasonFactory,
+    signed_in,
+)
 from tests.feedback.test_views import comments_section, form_url, guest_data
 from tests.strategy.factories import NewsPostFactory
 from verl_digital.caching import pagecache
@@ -182,19 +187,26 @@ def test_approving_a_comment_shows_it_at_once(client, cdo_page, superuser, commi
     assert "1 Kommentar" in section
 
 
+# Stands for a reason from the list, made inside the test (it needs the database).
+REASON = object()
+
+
 @pytest.mark.parametrize(
     ("step", "kwargs", "shown", "gone"),
     [
         ("comment_edit", {"text": "Korrigiert"}, "Korrigiert", "Ursprünglich"),
-        ("comment_hide", {}, None, "Ursprünglich"),
-        ("comment_reject", {}, None, "Ursprünglich"),
-        ("comment_mark_spam", {}, None, "Ursprünglich"),
+        ("comment_hide", {"rejection_reason": REASON}, None, "Ursprünglich"),
+        ("comment_reject", {"reason": REASON}, None, "Ursprünglich"),
+        ("comment_mark_spam", {"reason": REASON}, None, "Ursprünglich"),
     ],
 )
 def test_every_moderation_step_rebuilds_the_page_at_once(
     client, cdo_page, superuser, commit, step, kwargs, shown, gone
 ):
     comment = ApprovedCommentFactory(target=cdo_page, text="Ursprünglich")
+    kwargs = {
+        key: RejectionReasonFactory() if value is REASON else value for key, value in kwargs.items()
+    }
     assert "Ursprünglich" in client.get("/").content.decode()
     commit(getattr(services, step), comment=comment, moderator=superuser, **kwargs)
     section = comments_section(client.get("/").content.decode())
@@ -206,7 +218,12 @@ def test_every_moderation_step_rebuilds_the_page_at_once(
 
 def test_an_official_answer_and_a_restore_show_at_once(client, cdo_page, superuser, commit):
     comment = ApprovedCommentFactory(target=cdo_page, text="Wann kommt das WLAN?")
-    commit(services.comment_hide, comment=comment, moderator=superuser)
+    commit(
+        services.comment_hide,
+        comment=comment,
+        moderator=superuser,
+        rejection_reason=RejectionReasonFactory(),
+    )
     assert "Wann kommt das WLAN?" not in client.get("/").content.decode()
     commit(services.comment_restore, comment=comment, moderator=superuser)
     assert "Wann kommt das WLAN?" in client.get("/").content.decode()
