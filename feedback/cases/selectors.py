@@ -55,15 +55,15 @@ def case_for_page(pk: int) -> Case | None:
     """A case with what its page shows, in one query.
 
     Only the joins and columns every case needs: PostgreSQL plans each join anew on every
-    request, and with the comment, the measure and the merged-into case joined too the query
-    took several times as long (`make bench`, case page). The comment (read through
-    `Comment.objects.public()` anyway), an adopting measure or a merged-into case cost a
-    query each where a case has them.
+    request, and with the measure and the merged-into case joined too the query took several
+    times as long (`make bench`, case page). Of the comment only what decides between showing
+    it (read again through `Comment.objects.public()`) and showing the decision against it;
+    an adopting measure or a merged-into case cost a query each where a case has them.
     """
     try:
         return (
-            Case.objects.select_related("conversation__topic")
-            .only(*_CASE_FIELDS, "conversation__topic__name", "conversation__topic__name_en")
+            Case.objects.select_related("conversation__topic", "comment")
+            .only(*_CASE_FIELDS, *_PAGE_RELATED_FIELDS)
             .get(pk=pk)
         )
     except Case.DoesNotExist:
@@ -71,6 +71,12 @@ def case_for_page(pk: int) -> Case | None:
 
 
 _CASE_FIELDS = tuple(field.name for field in Case._meta.concrete_fields)
+_PAGE_RELATED_FIELDS = (
+    "conversation__topic__name",
+    "conversation__topic__name_en",
+    "comment__status",
+    "comment__hidden_at",
+)
 
 
 def decision_in_force(comment: Comment) -> ModerationAction | None:

@@ -64,9 +64,10 @@ def private_response(response: HttpResponse) -> HttpResponse:
 
 
 def _public_comment(case: Case) -> Comment | None:
-    if case.comment_id is None:
+    comment = case.comment
+    if comment is None or not comment.is_public:
         return None
-    return Comment.objects.public().on_published_targets().filter(pk=case.comment_id).first()
+    return Comment.objects.public().on_published_targets().filter(pk=comment.pk).first()
 
 
 def _decision_context(case: Case) -> dict[str, Any]:

@@ -188,7 +188,7 @@ def test_a_comment_case_page_query_count_is_pinned(
 ):
     comment = comment_services.comment_submit(target=page, author_name="A", text="Mehr WLAN")
     url = case_url(comment.case)
-    with django_assert_num_queries(2):  # the case; the comment, not public yet
+    with django_assert_num_queries(2):  # the case with its comment; the decision against it
         assert client.get(url).status_code == 200
     comment_services.comment_approve(comment=comment, moderator=moderator)
     comment_services.comment_answer(comment=comment, staff=moderator, text="Kommt 2027.")

@@ -76,7 +76,7 @@ def test_a_hidden_comment_leaves_a_trace_and_its_public_reply_stays(
             comment=comment,
             moderator=moderator,
             reason="Interne Notiz zu Frau Hinz",
-            public_reason=reason,
+            rejection_reason=reason,
         )
 
     comment.refresh_from_db()
@@ -119,7 +119,7 @@ def test_rejecting_or_marking_as_spam_after_approval_leaves_a_trace(
         services.comment_reject(
             comment=comment, moderator=moderator, reason=reason, note="intern: Nachbarstreit"
         )
-        services.comment_mark_spam(comment=other, moderator=moderator, note="Bot")
+        services.comment_mark_spam(comment=other, moderator=moderator, reason=reason, note="Bot")
         services.comment_reject(comment=pending, moderator=moderator, reason=reason)
 
     comment.refresh_from_db()
@@ -159,13 +159,13 @@ def test_a_comment_hidden_by_reports_says_it_waits_for_review(
 
 
 def test_the_hidden_text_is_not_in_the_search_the_feeds_or_the_open_data(
-    client, page, discussion, moderator
+    client, page, discussion, moderator, decision_reason
 ):
     comment, reply = discussion
     MeasureFactory()
     NewsPostFactory()
     assert [hit.url for hit in search("Zauberwortgeheimnis")] == [comment.get_absolute_url()]
-    services.comment_hide(comment=comment, moderator=moderator)
+    services.comment_hide(comment=comment, moderator=moderator, rejection_reason=decision_reason)
 
     assert list(search("Zauberwortgeheimnis")) == []
     assert [hit.url for hit in search("Antwort lesbar")] == [reply.get_absolute_url()]
@@ -183,13 +183,15 @@ def test_the_hidden_text_is_not_in_the_search_the_feeds_or_the_open_data(
 
 
 def test_a_page_with_traces_reads_no_more_queries(
-    client, page, discussion, moderator, django_assert_num_queries
+    client, page, discussion, moderator, django_assert_num_queries, decision_reason
 ):
     comment, _reply = discussion
-    services.comment_hide(comment=comment, moderator=moderator)
+    services.comment_hide(comment=comment, moderator=moderator, rejection_reason=decision_reason)
     ApprovedCommentFactory.create_batch(3, target=page)
     hidden_reply = ApprovedCommentFactory(target=page, parent=comment)
-    services.comment_hide(comment=hidden_reply, moderator=moderator)
+    services.comment_hide(
+        comment=hidden_reply, moderator=moderator, rejection_reason=decision_reason
+    )
     with django_assert_num_queries(PAGE_QUERIES):
         html = section(client, page)
     assert html.count("von der Moderation ausgeblendet") == 2
@@ -209,12 +211,12 @@ def test_the_moderators_hide_takes_the_public_reason_from_the_reason_list(page, 
 
 
 def test_erasure_and_retention_keep_the_trace_and_the_replies_of_others(
-    client, page, discussion, moderator
+    client, page, discussion, moderator, decision_reason
 ):
     comment, reply = discussion
     comment.author_email = "hanna@example.org"
     comment.save()
-    services.comment_reject(comment=comment, moderator=moderator, reason=None)
+    services.comment_reject(comment=comment, moderator=moderator, reason=decision_reason)
     summary = erasure.personal_data_erase(email="hanna@example.org", actor=moderator)
     assert (summary["comments_anonymized"], summary["comments_deleted"]) == (1, 0)
     comment.refresh_from_db()
@@ -230,16 +232,18 @@ def test_erasure_and_retention_keep_the_trace_and_the_replies_of_others(
     assert Comment.objects.public().get() == reply
 
 
-def test_the_migration_dates_the_traces_of_comments_removed_before(page, moderator):
+def test_the_migration_dates_the_traces_of_comments_removed_before(
+    page, moderator, decision_reason
+):
     migration = importlib.import_module("feedback.migrations.0016_comment_removal_trace")
     hidden = ApprovedCommentFactory(target=page)
-    services.comment_hide(comment=hidden, moderator=moderator)
+    services.comment_hide(comment=hidden, moderator=moderator, rejection_reason=decision_reason)
     rejected = CommentFactory(target=page)
     services.comment_approve(comment=rejected, moderator=moderator)  # logged as approved once
-    services.comment_reject(comment=rejected, moderator=moderator)
+    services.comment_reject(comment=rejected, moderator=moderator, reason=decision_reason)
     by_reports = ApprovedCommentFactory(target=page, hidden_at=timezone.now())
     never_public = CommentFactory(target=page)
-    services.comment_mark_spam(comment=never_public, moderator=moderator)
+    services.comment_mark_spam(comment=never_public, moderator=moderator, reason=decision_reason)
     # As before the migration: no traces recorded.
     Comment.objects.update(removed_at=None, removal_reason="")
 
