@@ -56,10 +56,14 @@ from verl_digital.caching.versions import TRANSPARENCY
 
 
 def _published_target(content_type: ContentType, object_id: int) -> Publishable:
+    """A published item that takes comments (the legal pages do not), else 404."""
     model = content_type.model_class()
     if model is None or not issubclass(model, Publishable):
         raise Http404
-    return get_object_or_404(model.objects.published(), pk=object_id)
+    target = get_object_or_404(model.objects.published(), pk=object_id)
+    if not target.takes_comments:
+        raise Http404
+    return target
 
 
 def _receipt_url(target: Publishable, *, kind: str, pk: int) -> str:

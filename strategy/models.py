@@ -162,6 +162,9 @@ class Publishable(Translatable, models.Model):
     # The foreign keys to what the item is published under (a section's page): it is
     # public only while they are too, in the QuerySets and on the object alike.
     publication_parents: tuple[str, ...] = ()
+    # Whether citizens may comment on the item (feedback's `comments_for` and its service
+    # read it); the legal pages say no.
+    takes_comments: bool = True
 
     title = models.CharField(_("Titel"), max_length=200)
     slug = models.SlugField(_("Kurzname (URL)"), max_length=200, allow_unicode=False)
@@ -253,6 +256,9 @@ class Page(Publishable):
         PRIVACY: "strategy:privacy",
         ACCESSIBILITY: "strategy:accessibility",
     }
+    # Statements, not discussions: no comments (barriers are reported through the contact
+    # form, as the accessibility statement says).
+    LEGAL = frozenset({IMPRINT, PRIVACY, ACCESSIBILITY})
 
     intro = models.TextField(
         _("Einleitung"), blank=True, help_text=_("Kurzer Text für Übersichten und Suchmaschinen.")
@@ -272,6 +278,10 @@ class Page(Publishable):
         if name:
             return reverse(name)
         return reverse("strategy:page", kwargs={"slug": self.slug})
+
+    @property
+    def takes_comments(self) -> bool:  # type: ignore[override]
+        return self.slug not in self.LEGAL
 
 
 class Section(Publishable):

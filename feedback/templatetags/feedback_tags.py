@@ -98,6 +98,8 @@ class CommentListing:
 def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
     """The approved comments (oldest first, 50 a page), their replies, and the form."""
     request = context["request"]
+    if not getattr(target, "takes_comments", True):
+        return {"takes_comments": False}  # the legal pages: no comments, no form
     content_type = ContentType.objects.get_for_model(target)
     # Only digits name a page; anything else is the first page.
     page_number = request.GET.get(PAGE_PARAMETER, "")[:6]
@@ -112,6 +114,7 @@ def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
         pagecache.keep_page_number(request, PAGE_PARAMETER, listing.page.number)
         listing.page_number = str(listing.page.number)
     return {
+        "takes_comments": True,
         "request": request,
         "user": request.user,
         "target": target,
