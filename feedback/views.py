@@ -244,11 +244,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    form = AccountDeleteForm(
+        request.POST or None,
+        user=request.user,
+        guest_comment_count=account_services.account_guest_comments(user=request.user).count(),
+    )
     if request.method == "POST":
         if form.is_valid():
             # Deleted before signing out: if the deletion fails, nothing has changed.
-            account_services.account_delete(user=request.user)
+            account_services.account_delete(
+                user=request.user, guest_comments=form.cleaned_data.get("guest_comments", False)
+            )
             logout(request)
             messages.success(request, _("Ihr Konto ist gelöscht."))
             return redirect("strategy:home")
