@@ -90,6 +90,11 @@ class PublishableQuerySet(models.QuerySet):
     def scheduled(self, *, parents: bool = True) -> PublishableQuerySet:
         return self.in_state(PublicationState.SCHEDULED, parents=parents)
 
+    def taking_comments(self) -> PublishableQuerySet:
+        """The items citizens may comment on (`takes_comments`): all but the legal pages."""
+        legal = getattr(self.model, "LEGAL", frozenset())
+        return self.exclude(slug__in=legal) if legal else self
+
     def visible_to(self, user: Any) -> PublishableQuerySet:
         """Published items for the public; everything for staff who may preview drafts."""
         if can_preview(user, self.model):

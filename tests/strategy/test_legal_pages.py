@@ -85,6 +85,9 @@ def test_the_legal_pages_carry_no_comments(client, verl_content, name):
     assert client.get(form_url).status_code == 404
     assert client.post(form_url, {"author_name": "Eva", "text": "Hallo"}).status_code == 404
     assert Comment.objects.filter(object_id=page.pk).count() == 1
+    # Nor is the old comment found by the search.
+    search = client.get(reverse("strategy:search"), {"q": "Rechtstext"}).content.decode()
+    assert "Keine Treffer" in search
 
 
 def test_comments_on_a_legal_page_are_refused_by_the_service(verl_content):
