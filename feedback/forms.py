@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from feedback.account_services import user_display_name
@@ -217,9 +217,21 @@ class AccountDeleteForm(forms.Form):
         error_messages={"required": _("Bitte bestätigen Sie die Löschung.")},
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    guest_comments = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, user: Any, guest_comment_count: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if guest_comment_count:
+            self.fields["guest_comments"].label = ngettext(
+                "Auch %(count)d Kommentar, den Sie ohne Anmeldung mit Ihrer bestätigten "
+                "E-Mail-Adresse geschrieben haben, unter „gelöschtes Konto“ anonymisieren.",
+                "Auch %(count)d Kommentare, die Sie ohne Anmeldung mit Ihrer bestätigten "
+                "E-Mail-Adresse geschrieben haben, unter „gelöschtes Konto“ anonymisieren.",
+                guest_comment_count,
+            ) % {"count": guest_comment_count}
+        else:
+            del self.fields["guest_comments"]
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]

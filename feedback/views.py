@@ -56,10 +56,14 @@ from verl_digital.caching.versions import TRANSPARENCY
 
 
 def _published_target(content_type: ContentType, object_id: int) -> Publishable:
+    """A published item that takes comments (the legal pages do not), else 404."""
     model = content_type.model_class()
     if model is None or not issubclass(model, Publishable):
         raise Http404
-    return get_object_or_404(model.objects.published(), pk=object_id)
+    target = get_object_or_404(model.objects.published(), pk=object_id)
+    if not target.takes_comments:
+        raise Http404
+    return target
 
 
 def _receipt_url(target: Publishable, *, kind: str, pk: int) -> str:
@@ -241,11 +245,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    form = AccountDeleteForm(
+        request.POST or None,
+        user=request.user,
+        guest_comment_count=account_services.account_guest_comments(user=request.user).count(),
+    )
     if request.method == "POST":
         if form.is_valid():
             # Deleted before signing out: if the deletion fails, nothing has changed.
-            account_services.account_delete(user=request.user)
+            account_services.account_delete(
+                user=request.user, guest_comments=form.cleaned_data.get("guest_comments", False)
+            )
             logout(request)
             messages.success(request, _("Ihr Konto ist gelöscht."))
             return redirect("strategy:home")

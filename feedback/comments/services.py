@@ -206,7 +206,7 @@ def comment_submit(
     `feedback.ratelimit.recent_client_fingerprints`): the same text from the same client is
     refused for 24 hours, across the daily change of fingerprint.
     """
-    if not isinstance(target, Publishable) or not target.is_published:
+    if not isinstance(target, Publishable) or not target.is_published or not target.takes_comments:
         raise ValidationError(_("Zu diesem Inhalt sind keine Kommentare möglich."), code="target")
     if user is not None and not user.is_authenticated:
         user = None

@@ -86,11 +86,12 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def on_published_targets(self) -> CommentQuerySet:
-        """Comments whose page the public can see (a draft page hides its comments too)."""
+        """Comments whose page the public can see (a draft page hides its comments too) and
+        that shows comments (the legal pages do not)."""
         conditions = [
             Q(
                 content_type=ContentType.objects.get_for_model(model),
-                object_id__in=model.objects.published().values("pk"),
+                object_id__in=model.objects.published().taking_comments().values("pk"),
             )
             for model in commentable_models()
         ]

@@ -24,7 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from feedback.comment_pages import comments_public_changed
 from feedback.models import (
     Appeal,
     Attachment,
+    Case,
     Comment,
     CommentReport,
     CommentStatus,
@@ -45,6 +46,7 @@ from feedback.models import (
     PrivacyRequestKind,
     UnrequestedMail,
 )
+from feedback.models.cases import OPEN_STATUSES
 from feedback.privacy.lookup import personal_data_find, privacy_request_log
 from feedback.subscriptions.services import MAIL_BUDGET_PERIOD
 
@@ -89,7 +91,7 @@ def _comments_anonymize(comments: QuerySet[Comment]) -> int:
     ids = list(needed.values_list("pk", flat=True))
     _public_pages_stale(ids)
     Comment.objects.filter(pk__in=ids).update(
-        author_name=Case(
+        author_name=models.Case(
             When(author_name=ANONYMOUS_AUTHOR, then=Value(ANONYMOUS_AUTHOR)),
             default=Value(ERASED_AUTHOR),
         ),
@@ -220,13 +222,22 @@ def unverified_accounts(*, now: datetime) -> QuerySet:
     )
 
 
+def _open_cases_of(email: Any) -> QuerySet[Case]:
+    """Open cases of contact-form or e-mail senders with this address (as they typed it):
+    while the town owes them an answer, their confirmed address still carries the updates."""
+    return Case.objects.live().filter(
+        status__in=OPEN_STATUSES, conversation__contact_email__iexact=email
+    )
+
+
 def personal_data_purge(*, now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Remove or anonymize personal data past its retention period; idempotent.
 
     Feedback older than `RETENTION_MONTHS`: public comments are anonymized, other comments
     deleted; conversations whose last message is older are deleted with their attachments;
-    the texts of appeals decided before then are blanked; resolved reports and confirmed addresses no comment refers to any more are deleted.
-    Accounts unverified after `UNVERIFIED_ACCOUNT_DAYS` are deleted, sent mails after
+    the texts of appeals decided before then are blanked; resolved reports and confirmed
+    addresses that no comment and no open case (a sender's conversation still awaiting the
+    town) refer to any more are deleted. Accounts unverified after `UNVERIFIED_ACCOUNT_DAYS` are deleted, sent mails after
     `TASK_RESULT_RETENTION_DAYS`, expired sessions at once. Returns counts per kind; with
     `dry_run` the counts are worked out and nothing is changed.
     """
@@ -249,7 +260,8 @@ def personal_data_purge(*, now: datetime | None = None, dry_run: bool = False) -
         )
         counts["confirmed_addresses_deleted"] = _count_delete(
             ConfirmedAddress.objects.filter(confirmed_at__lt=cutoff).exclude(
-                Exists(Comment.objects.filter(author_email=OuterRef("email")))
+                Q(Exists(Comment.objects.filter(author_email__iexact=OuterRef("email"))))
+                | Q(Exists(_open_cases_of(OuterRef("email"))))
             )
         )
         accounts = list(unverified_accounts(now=now))

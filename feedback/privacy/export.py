@@ -182,6 +182,7 @@ def personal_data_export(*, email: str, actor: Any) -> dict[str, Any]:
         "mails": [
             {
                 "subject": task.args_kwargs["kwargs"].get("subject", ""),
+                "text": task.args_kwargs["kwargs"].get("body", ""),
                 "status": task.status,
                 "queued_at": _when(task.enqueued_at),
                 "finished_at": _when(task.finished_at),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,8 +112,13 @@ def personal_data_find(*, email: str) -> PersonalData:
 
 
 def _mails_to(email: str) -> QuerySet[DBTaskResult]:
-    """Mails to the address in the task queue (waiting, sent or failed)."""
-    return DBTaskResult.objects.filter(args_kwargs__kwargs__to__contains=[email])
+    """Mails to the address in the task queue (waiting, sent or failed).
+
+    Mails are queued to the address as it was typed ("Anna.Beispiel@Example.DE"), so the
+    match ignores case: the list of recipients as JSON text holds the quoted address.
+    """
+    quoted = json.dumps(email, ensure_ascii=False)
+    return DBTaskResult.objects.filter(args_kwargs__kwargs__to__icontains=quoted)
 
 
 def privacy_request_log(

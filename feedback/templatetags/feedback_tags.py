@@ -20,7 +20,7 @@ from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.forms import BoundField
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -70,7 +70,8 @@ class CommentListing:
 
     @cached_property
     def count(self) -> int:
-        return self.public.count()
+        """Citizens' comments and replies; the town's answers are not counted as comments."""
+        return self.public.filter(is_official=False).count()
 
     @cached_property
     def page(self) -> Page:
@@ -104,6 +105,8 @@ class CommentListing:
 def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
     """The approved comments (oldest first, 50 a page), their replies, and the form."""
     request = context["request"]
+    if not getattr(target, "takes_comments", True):
+        return {"takes_comments": False}  # the legal pages: no comments, no form
     content_type = ContentType.objects.get_for_model(target)
     # Only digits name a page; anything else is the first page.
     page_number = request.GET.get(PAGE_PARAMETER, "")[:6]
@@ -118,6 +121,7 @@ def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
         pagecache.keep_page_number(request, PAGE_PARAMETER, listing.page.number)
         listing.page_number = str(listing.page.number)
     return {
+        "takes_comments": True,
         "request": request,
         "user": request.user,
         "target": target,
@@ -142,8 +146,9 @@ MEASURE_COMMENTS_SHOWN = 20
 @register.inclusion_tag("feedback/includes/measure_feedback.html")
 def measure_feedback(measure: Model) -> dict[str, Any]:
     """ "Ihr Feedback – unsere Maßnahmen": how much feedback is linked to the measure, and the
-    public part of it; and how many cases flowed into it (outcome "aufgenommen"), with links
-    to the public comments among them. Five queries however many there are."""
+    public part of it (those in the measure's own discussion only counted, so no comment is
+    shown twice); and how many cases flowed into it (outcome "aufgenommen"), with links to
+    the public comments among them. Five queries however many there are."""
     counts = MeasureLink.objects.filter(measure=measure).counts()
     public = (
         Comment.objects.public()
@@ -151,7 +156,13 @@ def measure_feedback(measure: Model) -> dict[str, Any]:
         .filter(measure_links__measure=measure)
         .order_by("-created_at", "-id")
     )
-    public_count = public.count()
+    # Linked comments on the measure's own page stand in its discussion below: counted and
+    # pointed to here, not shown twice.
+    on_this_page = Q(content_type=ContentType.objects.get_for_model(measure), object_id=measure.pk)
+    numbers = public.aggregate(all=Count("pk"), here=Count("pk", filter=on_this_page))
+    public_count, here_count = numbers["all"], numbers["here"]
+    elsewhere = public.exclude(on_this_page)
+    elsewhere_count = public_count - here_count
     adopted_count, adopted_public = measure_contributions(measure)
     return {
         "measure": measure,
@@ -161,8 +172,9 @@ def measure_feedback(measure: Model) -> dict[str, Any]:
         "conversation_count": counts["conversations"],
         "total": counts["comments"] + counts["conversations"],
         "public_count": public_count,
-        "public_comments": list(public[:MEASURE_COMMENTS_SHOWN]) if public_count else [],
-        "more": max(0, public_count - MEASURE_COMMENTS_SHOWN),
+        "here_count": here_count,
+        "public_comments": list(elsewhere[:MEASURE_COMMENTS_SHOWN]) if elsewhere_count else [],
+        "more": max(0, elsewhere_count - MEASURE_COMMENTS_SHOWN),
     }
 
 

@@ -28,6 +28,9 @@ class Page(Publishable):
         PRIVACY: "strategy:privacy",
         ACCESSIBILITY: "strategy:accessibility",
     }
+    # Statements, not discussions: no comments (barriers are reported through the contact
+    # form, as the accessibility statement says).
+    LEGAL = frozenset({IMPRINT, PRIVACY, ACCESSIBILITY})
 
     intro = models.TextField(
         _("Einleitung"), blank=True, help_text=_("Kurzer Text für Übersichten und Suchmaschinen.")
@@ -47,6 +50,10 @@ class Page(Publishable):
         if name:
             return reverse(name)
         return reverse("strategy:page", kwargs={"slug": self.slug})
+
+    @property
+    def takes_comments(self) -> bool:  # type: ignore[override]
+        return self.slug not in self.LEGAL
 
 
 class Section(Publishable):

@@ -63,6 +63,11 @@ class PublishableQuerySet(models.QuerySet):
     def scheduled(self, *, parents: bool = True) -> PublishableQuerySet:
         return self.in_state(PublicationState.SCHEDULED, parents=parents)
 
+    def taking_comments(self) -> PublishableQuerySet:
+        """The items citizens may comment on (`takes_comments`): all but the legal pages."""
+        legal = getattr(self.model, "LEGAL", frozenset())
+        return self.exclude(slug__in=legal) if legal else self
+
     def visible_to(self, user: Any) -> PublishableQuerySet:
         """Published items for the public; everything for staff who may preview drafts."""
         if can_preview(user, self.model):
@@ -135,6 +140,9 @@ class Publishable(Translatable, models.Model):
     # The foreign keys to what the item is published under (a section's page): it is
     # public only while they are too, in the QuerySets and on the object alike.
     publication_parents: tuple[str, ...] = ()
+    # Whether citizens may comment on the item (feedback's `comments_for` and its service
+    # read it); the legal pages say no.
+    takes_comments: bool = True
 
     title = models.CharField(_("Titel"), max_length=200)
     slug = models.SlugField(_("Kurzname (URL)"), max_length=200, allow_unicode=False)

@@ -147,3 +147,27 @@ def test_pages_work_without_javascript(site, new_page):
     assert page.locator("h1").inner_text().startswith("Der Digitalisierungsbeauftragte")
     page.get_by_role("link", name="Aufgaben").first.click()
     assert page.url.endswith("/aufgaben/")
+
+
+def test_long_german_words_are_hyphenated_on_a_phone(site, new_page):
+    """At 390 px German headings and text hyphenate (where the browser has German hyphenation
+    data; Debian's Chromium has none, so the computed style is what is checked), addresses
+    never do, and nothing scrolls sideways."""
+    page = new_page(viewport={"width": 390, "height": 800})
+    page.goto(site.url + "/")
+    hyphens = page.evaluate(
+        """selectors => Object.fromEntries(selectors.map(s => {
+            const element = document.querySelector(s);
+            return [s, element && getComputedStyle(element).hyphens];
+        }))""",
+        ["h1", ".prose p", "#kommentare p", ".site-footer p", "a[href^='mailto:']"],
+    )
+    assert hyphens == {
+        "h1": "auto",
+        ".prose p": "auto",
+        "#kommentare p": "auto",
+        ".site-footer p": "auto",
+        "a[href^='mailto:']": "manual",
+    }
+    scroll = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(scroll) <= 0

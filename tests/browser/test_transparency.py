@@ -2,6 +2,7 @@
 screens, and the chart's accessible name."""
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from django.core.cache import cache
@@ -62,3 +63,33 @@ def test_no_sideways_scrolling_on_a_narrow_screen(new_page, live_server, feedbac
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+
+
+def test_the_chart_labels_are_readable_on_a_phone(new_page, live_server, feedback):
+    """At 390 px every label of the chart renders at 12 px or more, and the month labels
+    neither overlap each other nor the legend below the chart."""
+    page = new_page(viewport={"width": 390, "height": 800})
+    page.goto(live_server.url + "/transparenz/")
+    labels = page.evaluate(
+        """() => {
+            const svg = document.querySelector('.chart-svg');
+            const box = svg.getBoundingClientRect();
+            const legend = document.querySelector('.chart-legend').getBoundingClientRect();
+            const scale = box.width / svg.viewBox.baseVal.width;
+            return [...svg.querySelectorAll('text')].map(text => {
+                const r = text.getBoundingClientRect();
+                return {
+                    text: text.textContent,
+                    px: parseFloat(getComputedStyle(text).fontSize) * scale,
+                    left: r.left, right: r.right, bottom: r.bottom, legendTop: legend.top,
+                };
+            });
+        }"""
+    )
+    small = {label["text"]: round(label["px"], 1) for label in labels if label["px"] < 12}
+    assert small == {}
+    months = [label for label in labels if label["text"].isalpha()]
+    assert len(months) == 12
+    for left, right in pairwise(months):
+        assert left["right"] <= right["left"], (left["text"], right["text"])
+    assert all(label["bottom"] <= label["legendTop"] for label in labels)

@@ -138,6 +138,29 @@ def test_deleting_the_account_needs_the_password_and_anonymizes_comments(client)
     assert not response.context["user"].is_authenticated
 
 
+def test_deleting_the_account_offers_to_anonymize_earlier_guest_comments(client):
+    user = verified_user(username="gast", email="gast@example.org")
+    guest = ApprovedCommentFactory(author_name="Gustav Gast", author_email="Gast@Example.org")
+    client.force_login(user)
+    url = reverse("feedback:account_delete")
+    html = client.get(url).content.decode()
+    assert 'name="guest_comments"' in html
+    assert "1 Kommentar, den Sie ohne Anmeldung" in html
+
+    data = {"password": PASSWORD, "confirm": "on", "guest_comments": "on"}
+    response = client.post(url, data, follow=True)
+    assert "Ihr Konto ist gelöscht." in response.content.decode()
+    guest.refresh_from_db()
+    assert (guest.author_name, guest.author_email) == ("gelöschtes Konto", "")
+    assert guest.is_public
+
+
+def test_without_guest_comments_the_deletion_form_offers_nothing_more(client):
+    client.force_login(verified_user(username="ohne", email="ohne@example.org"))
+    html = client.get(reverse("feedback:account_delete")).content.decode()
+    assert 'name="guest_comments"' not in html
+
+
 def test_deleting_needs_a_signed_in_user(client):
     response = client.get(reverse("feedback:account_delete"))
     assert response.status_code == 302

@@ -175,6 +175,31 @@ def test_search_page_paginates(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/suche/", ["Keine Treffer für „Glasfaserkabel“.", "andere oder weniger Suchwörter"]),
+        ("/en/suche/", ["No results for “Glasfaserkabel”.", "different or fewer search words"]),
+    ],
+)
+def test_a_search_without_hits_says_so_and_how_to_search_instead(client, path, expected):
+    NewsPostFactory(title="Digitalisierung")
+    response = client.get(path, {"q": "Glasfaserkabel"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in expected:
+        assert text in html
+    assert 'class="search-results"' not in html
+
+
+@pytest.mark.django_db
+def test_a_query_without_letters_or_digits_asks_for_a_word(client):
+    html = client.get("/suche/", {"q": "!!!"}).content.decode()
+    assert "Bitte geben Sie einen Suchbegriff mit Buchstaben oder Ziffern ein." in html
+    assert "Keine Treffer" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
     "query",
     [
         "'",

@@ -18,7 +18,7 @@ LABELS = {
     "reports_deleted": "resolved reports deleted (older than {months} months)",
     "conversations_deleted": "conversations deleted with messages and attachments "
     "(last message older than {months} months)",
-    "confirmed_addresses_deleted": "confirmed addresses deleted (no comment left)",
+    "confirmed_addresses_deleted": "confirmed addresses deleted (no comment or open case left)",
     "unverified_accounts_deleted": "accounts deleted (unverified after {days} days)",
     "mails_deleted": "sent mails removed from the task table (older than {mail_days} days)",
     "sessions_deleted": "expired sessions deleted",

@@ -10,15 +10,20 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from feedback.cases.services import case_open_for_conversation
+from feedback.measure_links.services import measure_contributors_notify
 from feedback.models import (
     AccountConsent,
     Appeal,
     Attachment,
+    Case,
+    CaseStatus,
     Comment,
     CommentReport,
     CommentStatus,
     ConfirmedAddress,
     Conversation,
+    MeasureLink,
     Message,
     ModerationAction,
     PrivacyRequest,
@@ -27,6 +32,7 @@ from feedback.models import (
 )
 from feedback.outbox import send_email
 from feedback.privacy import erasure, lookup
+from strategy.models import MeasureStatus
 from tests.feedback.factories import (
     ApprovedCommentFactory,
     CommentFactory,
@@ -36,6 +42,7 @@ from tests.feedback.factories import (
     UserFactory,
 )
 from tests.feedback.privacy.data import ANNA, BERT, everything_stored
+from tests.strategy.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +263,33 @@ def test_the_command_reports_per_verbosity(aged_data, settings):
 )
 def test_months_before(moment, months, expected):
     assert erasure.months_before(moment, months) == expected
+
+
+def test_the_purge_keeps_the_confirmed_address_of_a_sender_whose_case_is_open(
+    django_capture_on_commit_callbacks,
+):
+    """An old confirmation still serves a case that is open: its status mails must go on."""
+    measure = MeasureFactory()
+    open_conversation = ConversationFactory(
+        contact_email="Offen@Example.org", notify_progress=True, last_message_at=RECENT
+    )
+    case_open_for_conversation(conversation=open_conversation)
+    MeasureLink.objects.create(measure=measure, conversation=open_conversation)
+    closed_conversation = ConversationFactory(
+        contact_email="erledigt@example.org", notify_progress=True, last_message_at=RECENT
+    )
+    closed = case_open_for_conversation(conversation=closed_conversation)
+    Case.objects.filter(pk=closed.pk).update(status=CaseStatus.CLOSED)
+    ConfirmedAddressFactory(email="offen@example.org", confirmed_at=OLD)
+    ConfirmedAddressFactory(email="erledigt@example.org", confirmed_at=OLD)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = erasure.personal_data_purge(now=NOW)
+
+    assert counts["confirmed_addresses_deleted"] == 1
+    assert list(ConfirmedAddress.objects.values_list("email", flat=True)) == ["offen@example.org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = measure_contributors_notify(
+            measure=measure, old_status=MeasureStatus.PLANNED, new_status=MeasureStatus.IN_PROGRESS
+        )
+    assert sent == 1
