@@ -50,9 +50,6 @@ def form_pages() -> dict[str, str]:
         "Veranstaltung": _first(Event),
         "Neuigkeit": _first(NewsPost),
         "Netzwerk": _first(Network),
-        "Impressum": reverse("strategy:imprint"),
-        "Datenschutz": reverse("strategy:privacy"),
-        "Barrierefreiheit": reverse("strategy:accessibility"),
         "Kontakt": reverse("feedback:contact"),
         "Kommentarformular": comment_form,
         "Anmelden": reverse("account_login"),
@@ -67,8 +64,11 @@ def form_pages() -> dict[str, str]:
 
 
 def reading_pages() -> dict[str, str]:
-    """Pages without a POST form: lists, search, the 404 page."""
+    """Pages without a POST form: lists, the legal pages (no comments), search, the 404 page."""
     return {
+        "Impressum": reverse("strategy:imprint"),
+        "Datenschutz": reverse("strategy:privacy"),
+        "Barrierefreiheit": reverse("strategy:accessibility"),
         "Maßnahmen": reverse("strategy:measure_list"),
         "Projekte": reverse("strategy:project_list"),
         "Best-Practice-Liste": reverse("strategy:bestpractice_list"),
