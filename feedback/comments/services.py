@@ -124,13 +124,25 @@ def comment_step_check(*, comment: Comment, step: str) -> None:
         raise TransitionNotAllowed(_step_refused_message(comment), code="step_not_allowed")
 
 
-def _step_done(*, comment: Comment, step: str, actor: Any, reason: str = "") -> None:
+def _step_done(
+    *,
+    comment: Comment,
+    step: str,
+    actor: Any,
+    reason: str = "",
+    rejection_reason: RejectionReason | None = None,
+) -> None:
     """Log a moderation step (`actor` None: the site itself) and have the pages showing the
     comment rebuilt: every step changes what the public sees."""
     actor_name = _("automatisch") if actor is None else user_display_name(actor)
     validated_save(
         ModerationAction(
-            comment=comment, action=step, actor=actor, actor_name=actor_name, reason=reason
+            comment=comment,
+            action=step,
+            actor=actor,
+            actor_name=actor_name,
+            reason=reason,
+            rejection_reason=rejection_reason,
         )
     )
     comments_public_changed(comment)
@@ -280,7 +292,14 @@ def comment_submit(
     return comment
 
 
-def _moderation_step(*, comment: Comment, step: str, moderator: Any, reason: str) -> Comment:
+def _moderation_step(
+    *,
+    comment: Comment,
+    step: str,
+    moderator: Any,
+    reason: str,
+    rejection_reason: RejectionReason | None = None,
+) -> Comment:
     """What approving, rejecting and marking as spam share: lock, check, set the status,
     resolve the open reports, log, and have the public pages rebuilt."""
     comment = _locked(comment)
@@ -296,7 +315,13 @@ def _moderation_step(*, comment: Comment, step: str, moderator: Any, reason: str
         # An unpublished comment gets no answer: its case closes with that as its outcome.
         cases.case_outcome_record(case=case, outcome=CaseOutcome.SPAM)
     _reports_resolve(comment, at=comment.moderated_at)
-    _step_done(comment=comment, step=step, actor=moderator, reason=reason)
+    _step_done(
+        comment=comment,
+        step=step,
+        actor=moderator,
+        reason=reason,
+        rejection_reason=rejection_reason,
+    )
     return comment
 
 
@@ -320,7 +345,11 @@ def comment_reject(
     """Reject; the chosen reason's text is mailed to an author who asked for updates."""
     logged = ": ".join(part for part in [reason.title if reason else "", note] if part)
     comment = _moderation_step(
-        comment=comment, step=ModerationStep.REJECT, moderator=moderator, reason=logged
+        comment=comment,
+        step=ModerationStep.REJECT,
+        moderator=moderator,
+        reason=logged,
+        rejection_reason=reason,
     )
     _author_notify(
         comment=comment,

@@ -306,6 +306,16 @@ class ModerationAction(models.Model):
     # Kept when the account is deleted later, so the log still says who it was.
     actor_name = models.CharField(_("durch (Name)"), max_length=150)
     reason = models.TextField(_("Begründung"), blank=True)
+    # The reason chosen for a rejection, counted by reason on /transparenz/. PROTECT: a
+    # reason in use is retired with `is_active`, so the public record keeps its name.
+    rejection_reason = models.ForeignKey(
+        "feedback.RejectionReason",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Ablehnungsgrund"),
+    )
     created_at = models.DateTimeField(_("am"), auto_now_add=True)
 
     class Meta:

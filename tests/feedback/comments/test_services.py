@@ -130,6 +130,10 @@ def test_approve_reject_and_spam_follow_the_allowed_transitions(page, moderator)
         ("reject", "moderatorin", f"{reason.title}: zu scharf"),
         ("spam", "moderatorin", ""),
     ]
+    # The reason itself, too, so the public record can count rejections by reason.
+    assert [action.rejection_reason for action in comment.actions.filter(action="reject")] == [
+        reason
+    ]
 
 
 def test_an_edit_keeps_the_original_and_is_logged(page, moderator):
