@@ -56,6 +56,7 @@ from feedback.models.subscriptions import (
     UnrequestedMail,
     _new_token,
 )
+from feedback.models.transparency import TransparencySnapshot
 
 __all__ = [
     "AccountConsent",
@@ -97,6 +98,7 @@ __all__ = [
     "ReportReason",
     "Topic",
     "TopicQuerySet",
+    "TransparencySnapshot",
     "UnrequestedMail",
     "_new_token",
     "attachment_path",

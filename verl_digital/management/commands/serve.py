@@ -6,8 +6,9 @@ create the staff roles, load the rejection reasons, the Verl content and the inb
 (never overwriting what an editor changed).
 Then it starts the task worker (mail is sent only there) and the web server, prints where
 the site is and how staff sign in, and stops both when either ends or on Ctrl-C. While they
-run, it starts `send_overdue_summary` every `SUMMARY_EVERY` seconds, as the compose stack's
-`overdue-summary` service does (README, *Scheduled jobs*).
+run, it starts `send_overdue_summary` and `compute_transparency` every `SUMMARY_EVERY`
+seconds, as the compose stack's `overdue-summary` and `transparency` services do (README,
+*Scheduled jobs*).
 
 The web server is gunicorn with the production configuration (verl_digital/gunicorn_conf.py)
 on 127.0.0.1; with `--dev`, Django's runserver with autoreload instead.
@@ -37,8 +38,10 @@ PREPARATION = [
     "load_verl_content",
     "setup_inbox",
 ]
-# Seconds between two starts of `send_overdue_summary` (it sends once per person and day).
+# Seconds between two starts of the scheduled commands (each is idempotent: the summary is
+# sent once per person and day, the transparency numbers are kept while they are young).
 SUMMARY_EVERY = 900
+SCHEDULED = ["send_overdue_summary", "compute_transparency"]
 
 
 class Command(BaseCommand):
@@ -79,14 +82,12 @@ class Command(BaseCommand):
             if not _wait_for_port(settings.PORT, processes):
                 raise CommandError("The web server did not start; see its output above.")
             self._banner(dev)
-            summary = [sys.executable, str(MANAGE), "send_overdue_summary", "--verbosity", "0"]
-            next_summary, running = time.monotonic(), None
+            jobs = [[sys.executable, str(MANAGE), name, "--verbosity", "0"] for name in SCHEDULED]
+            next_jobs, running = time.monotonic(), []
             while all(process.poll() is None for process in processes):
-                if time.monotonic() >= next_summary and (
-                    running is None or running.poll() is not None
-                ):
-                    running = subprocess.Popen(summary, env=env)  # noqa: S603
-                    next_summary = time.monotonic() + SUMMARY_EVERY
+                if time.monotonic() >= next_jobs and all(job.poll() is not None for job in running):
+                    running = [subprocess.Popen(job, env=env) for job in jobs]  # noqa: S603
+                    next_jobs = time.monotonic() + SUMMARY_EVERY
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass  # Ctrl-C reached the children through the terminal as well
