@@ -82,12 +82,15 @@ class Command(BaseCommand):
             if not _wait_for_port(settings.PORT, processes):
                 raise CommandError("The web server did not start; see its output above.")
             self._banner(dev)
-            jobs = [[sys.executable, str(MANAGE), name, "--verbosity", "0"] for name in SCHEDULED]
-            next_jobs, running = time.monotonic(), []
+            # One scheduled command at a time: each holds a database connection while it runs.
+            due, next_round, running = [], time.monotonic(), None
             while all(process.poll() is None for process in processes):
-                if time.monotonic() >= next_jobs and all(job.poll() is not None for job in running):
-                    running = [subprocess.Popen(job, env=env) for job in jobs]  # noqa: S603
-                    next_jobs = time.monotonic() + SUMMARY_EVERY
+                if time.monotonic() >= next_round:
+                    due = list(SCHEDULED)
+                    next_round = time.monotonic() + SUMMARY_EVERY
+                if due and (running is None or running.poll() is not None):
+                    job = [sys.executable, str(MANAGE), due.pop(0), "--verbosity", "0"]
+                    running = subprocess.Popen(job, env=env)  # noqa: S603
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass  # Ctrl-C reached the children through the terminal as well
