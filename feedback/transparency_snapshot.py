@@ -26,6 +26,7 @@ import typing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -51,8 +52,9 @@ class Figures:
 
     @property
     def end(self) -> date:
-        """The last day of the period (its last month may not be over yet)."""
-        return timezone.localtime(self.computed_at, self.report.start.tzinfo).date()
+        """The last day of the period (its last month may not be over yet), local time: a
+        stored offset is the start's, which may differ from the computation's by DST."""
+        return timezone.localtime(self.computed_at, ZoneInfo(settings.TIME_ZONE)).date()
 
 
 def figures_compute(*, now: datetime | None = None) -> Figures:

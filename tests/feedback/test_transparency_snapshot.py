@@ -134,3 +134,12 @@ def test_the_page_in_english(feedback, client):
     html = client.get("/en/transparenz/").content.decode()
     assert "Moderation of comments" in html
     assert "Contact form" in html
+
+
+def test_the_last_day_is_local_even_across_a_change_of_daylight_saving_time():
+    # Computed at 22:30 UTC on 20 October: 21 October in Berlin (summer time, +2), whereas
+    # the offset of the stored start (1 November last year, winter time, +1) says 20 October.
+    now = datetime(2026, 10, 20, 22, 30, tzinfo=ZoneInfo("UTC"))
+    stored = json.loads(json.dumps(figures_encode(figures_compute(now=now))))
+    assert stored["report"]["start"] == "2025-11-01T00:00:00+01:00"
+    assert figures_decode(Figures, stored).end.isoformat() == "2026-10-21"
