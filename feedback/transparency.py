@@ -16,7 +16,8 @@ What counts (the page explains the same in German):
   the town's answers, spam and demo content are not contributions.
 - *Answerable* are conversations and top-level comments that were not rejected (replies and
   rejected comments cannot get an official answer); *answered* means a conversation has an
-  outgoing message, a comment an official answer.
+  outgoing message, a comment an official answer. A share from fewer than
+  `feedback.transparency_stats.MIN_CASES` answerable is not given (the small-cell rule).
 - *Time to moderation*: from a comment's arrival to the first decision on it (approve, reject,
   spam) in the moderation log, or its `moderated_at` when the log has none; spam counts, since
   deciding it is moderation work too.
@@ -45,6 +46,7 @@ from feedback.models import (
     Direction,
     Message,
 )
+from feedback.transparency_stats import Share
 
 COMMENT_CHANNEL = CaseChannel.COMMENT.value
 CHANNEL_LABELS: dict[str, Any] = dict(CaseChannel.choices)
@@ -82,7 +84,7 @@ class ChannelStats:
 
     @property
     def share_answered(self) -> float | None:
-        return self.answered / self.answerable if self.answerable else None
+        return Share(base=self.answerable, count=self.answered).value
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class TransparencyReport:
 
     @property
     def share_answered(self) -> float | None:
-        return self.answered / self.answerable if self.answerable else None
+        return Share(base=self.answerable, count=self.answered).value
 
     @property
     def channel_totals(self) -> tuple[int, ...]:
