@@ -11,7 +11,7 @@ calls it on a schedule (README, *Scheduled jobs*); it is idempotent: a snapshot 
 The page and the open data read the newest row (`transparency_figures`, one query): a page
 view never computes, however old the numbers are; the page says when they were computed.
 Only when no row exists at all (a new installation before its first scheduled run) does the
-first reader compute and store one.
+first reader compute and store one; readers arriving meanwhile wait for it (`LOCK_KEY`).
 
 The row holds JSON: the dataclasses are written field by field (durations as seconds, dates
 in ISO 8601) and read back by their type hints (`figures_encode`, `figures_decode`).
@@ -29,7 +29,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from feedback.models import TransparencySnapshot
@@ -128,6 +128,11 @@ class SnapshotUpdate:
     kept: bool = False
 
 
+# One computation at a time (the worker, a forced run by hand, the first readers of a new
+# installation): a transaction-level advisory lock; whoever waited then finds young numbers.
+LOCK_KEY = 0x7472616E73  # "trans"
+
+
 def _latest() -> TransparencySnapshot | None:
     return TransparencySnapshot.objects.order_by("-computed_at", "-id").first()
 
@@ -141,6 +146,8 @@ def transparency_snapshot_update(
     Without `force`, a snapshot younger than TRANSPARENCY_CACHE_SECONDS is kept as it is.
     `dry_run` computes and returns the figures but stores nothing.
     """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
     now = now or timezone.now()
     latest = _latest()
     if (
@@ -171,5 +178,5 @@ def transparency_figures() -> Figures:
     """The newest stored figures (one query); computed and stored only if there are none."""
     latest = _latest()
     if latest is None:
-        return transparency_snapshot_update(force=True).figures
+        return transparency_snapshot_update().figures
     return _figures(latest)
