@@ -3,6 +3,8 @@ budget and what the page says about period, method and small numbers."""
 
 import json
 import re
+import threading
+import time
 from datetime import datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -143,3 +145,37 @@ def test_the_last_day_is_local_even_across_a_change_of_daylight_saving_time():
     stored = json.loads(json.dumps(figures_encode(figures_compute(now=now))))
     assert stored["report"]["start"] == "2025-11-01T00:00:00+01:00"
     assert figures_decode(Figures, stored).end.isoformat() == "2026-10-21"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_readers_at_once_compute_once(monkeypatch):
+    from django.db import connection
+
+    from feedback import transparency_snapshot
+
+    computed = []
+    real = transparency_snapshot.figures_compute
+
+    def slow_compute(**kwargs):
+        computed.append(1)
+        time.sleep(0.5)  # the others arrive meanwhile
+        return real(**kwargs)
+
+    monkeypatch.setattr(transparency_snapshot, "figures_compute", slow_compute)
+    results = []
+
+    def read():
+        try:
+            results.append(transparency_snapshot.transparency_figures().computed_at)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(computed) == 1
+    assert len(results) == 3
+    assert len(set(results)) == 1  # all read the same numbers
+    assert TransparencySnapshot.objects.count() == 1
