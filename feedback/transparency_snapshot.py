@@ -14,7 +14,8 @@ Only when no row exists at all (a new installation before its first scheduled ru
 first reader compute and store one; readers arriving meanwhile wait for it (`LOCK_KEY`).
 
 The row holds JSON: the dataclasses are written field by field (durations as seconds, dates
-in ISO 8601) and read back by their type hints (`figures_encode`, `figures_decode`).
+in ISO 8601) and read back by their type hints (`figures_encode`, `figures_decode`). A row
+this code cannot read (stored before a deploy changed the dataclasses) counts as none.
 Nothing in them identifies a person, so the row is no concern of `feedback.privacy`.
 """
 
@@ -154,8 +155,9 @@ def transparency_snapshot_update(
         latest is not None
         and not force
         and (now - latest.computed_at).total_seconds() < settings.TRANSPARENCY_CACHE_SECONDS
+        and (kept := _figures(latest)) is not None
     ):
-        return SnapshotUpdate(figures=_figures(latest), written=False, kept=True)
+        return SnapshotUpdate(figures=kept, written=False, kept=True)
     figures = figures_compute(now=now)
     if dry_run:
         return SnapshotUpdate(figures=figures, written=False)
@@ -170,13 +172,20 @@ def transparency_snapshot_update(
     return SnapshotUpdate(figures=figures, written=True)
 
 
-def _figures(snapshot: TransparencySnapshot) -> Figures:
-    return figures_decode(Figures, snapshot.figures)
+def _figures(snapshot: TransparencySnapshot) -> Figures | None:
+    """The stored figures; None when they were stored in a format this code no longer reads
+    (a deploy changed the dataclasses): then they are computed again."""
+    try:
+        return figures_decode(Figures, snapshot.figures)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
 
 
 def transparency_figures() -> Figures:
-    """The newest stored figures (one query); computed and stored only if there are none."""
+    """The newest stored figures (one query); computed and stored only if there are none
+    (or none this code can read)."""
     latest = _latest()
-    if latest is None:
+    figures = _figures(latest) if latest is not None else None
+    if figures is None:
         return transparency_snapshot_update().figures
-    return _figures(latest)
+    return figures

@@ -179,3 +179,13 @@ def test_first_readers_at_once_compute_once(monkeypatch):
     assert len(results) == 3
     assert len(set(results)) == 1  # all read the same numbers
     assert TransparencySnapshot.objects.count() == 1
+
+
+def test_numbers_stored_in_an_earlier_format_are_computed_again(client):
+    # A deploy that changed the figures' dataclasses finds a row it cannot read.
+    old = transparency_snapshot_update(force=True).figures
+    TransparencySnapshot.objects.update(figures={"report": {"start": "2026-01-01"}})
+    response = client.get("/transparenz/")
+    assert response.status_code == 200
+    stored = TransparencySnapshot.objects.get()
+    assert figures_decode(Figures, stored.figures).report.start == old.report.start
