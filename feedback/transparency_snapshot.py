@@ -35,7 +35,11 @@ from django.utils import timezone
 
 from feedback.models import TransparencySnapshot
 from feedback.transparency import TransparencyReport, month_list, transparency_compute
-from feedback.transparency_record import ModerationRecord, moderation_record_compute
+from feedback.transparency_record import (
+    RECORD_COLUMNS,
+    ModerationRecord,
+    moderation_record_compute,
+)
 from feedback.transparency_stats import ResponseStats, response_stats_compute
 from strategy.base import validated_save
 from verl_digital.caching.versions import TRANSPARENCY, versions_bump
@@ -174,11 +178,15 @@ def transparency_snapshot_update(
 
 def _figures(snapshot: TransparencySnapshot) -> Figures | None:
     """The stored figures; None when they were stored in a format this code no longer reads
-    (a deploy changed the dataclasses): then they are computed again."""
+    (a deploy changed the dataclasses or the record's columns): then they are computed again."""
     try:
-        return figures_decode(Figures, snapshot.figures)
+        figures = figures_decode(Figures, snapshot.figures)
     except (TypeError, KeyError, ValueError, AttributeError):
         return None
+    # The record's columns are those of RECORD_COLUMNS, or the numbers are computed again.
+    if figures.record.columns != [column.key for column in RECORD_COLUMNS]:
+        return None
+    return figures
 
 
 def transparency_figures() -> Figures:

@@ -16,6 +16,7 @@ from django.test import Client
 from feedback.cases.services import case_open_for_conversation
 from feedback.comments import services
 from feedback.models import Channel, Direction, ModerationStep, TransparencySnapshot
+from feedback.transparency_record import RECORD_COLUMNS
 from feedback.transparency_snapshot import (
     Figures,
     figures_compute,
@@ -189,3 +190,13 @@ def test_numbers_stored_in_an_earlier_format_are_computed_again(client):
     assert response.status_code == 200
     stored = TransparencySnapshot.objects.get()
     assert figures_decode(Figures, stored.figures).report.start == old.report.start
+
+
+def test_numbers_stored_with_other_record_columns_are_computed_again(client):
+    transparency_snapshot_update(force=True)
+    stored = TransparencySnapshot.objects.get()
+    stored.figures["record"]["columns"] = stored.figures["record"]["columns"][:-1]
+    stored.save()
+    assert client.get("/transparenz/moderation.json").status_code == 200
+    columns = TransparencySnapshot.objects.get().figures["record"]["columns"]
+    assert columns == [column.key for column in RECORD_COLUMNS]
