@@ -104,6 +104,7 @@ APP_SERVICES = [
     "fetch-email",
     "purge-personal-data",
     "overdue-summary",
+    "transparency",
 ]
 OTHER_SERVICES = ["db", "redis", "page-cache", "lb"]
 LONG_RUNNING = [s for s in APP_SERVICES + OTHER_SERVICES if s != "migrate"]

@@ -1,13 +1,11 @@
 """Transparenz: what citizens sent in the last twelve months and how the town responded.
 
 Every number is computed by PostgreSQL from the feedback itself (counts, `TruncMonth` in
-Europe/Berlin, medians with `percentile_cont(0.5)`), then kept in the cache for
-`TRANSPARENCY_CACHE_SECONDS`: the page costs a handful of aggregate queries at most once per
-period, and a new comment shows up in the numbers after that period at the latest. Nothing
-invalidates the entry early on purpose; the page says how old its numbers are. A
-recomputation bumps the `TRANSPARENCY` version, and the page is shared by all guests
-(`verl_digital.caching.pagecache`) until its numbers are due. The computation is a fixed
-number of queries whatever the amount of data (at most 8, tested).
+Europe/Berlin). This module counts contributions by month and channel and the share
+answered; `feedback.transparency_stats` adds times (median and 90th percentile), deadlines
+and ratings, `feedback.transparency_record` the moderation record. The worker computes all
+of them ahead and stores them (`feedback.transparency_snapshot`); the page only reads that.
+The count here is a fixed number of queries whatever the amount of data (tested).
 
 `bar_chart` computes the geometry of the stacked bar chart (round tick steps, SVG user
 units); the template draws it as inline SVG with presentation attributes only (the CSP
@@ -18,7 +16,8 @@ What counts (the page explains the same in German):
   the town's answers, spam and demo content are not contributions.
 - *Answerable* are conversations and top-level comments that were not rejected (replies and
   rejected comments cannot get an official answer); *answered* means a conversation has an
-  outgoing message, a comment an official answer.
+  outgoing message, a comment an official answer. A share from fewer than
+  `feedback.transparency_stats.MIN_CASES` answerable is not given (the small-cell rule).
 - *Time to moderation*: from a comment's arrival to the first decision on it (approve, reject,
   spam) in the moderation log, or its `moderated_at` when the log has none; spam counts, since
   deciding it is moderation work too.
@@ -29,27 +28,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
-from django.db.models import (
-    Aggregate,
-    Count,
-    DateField,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from feedback.models import (
@@ -60,28 +45,16 @@ from feedback.models import (
     Conversation,
     Direction,
     Message,
-    ModerationAction,
-    ModerationStep,
 )
-from verl_digital.caching.versions import TRANSPARENCY, versions_bump
+from feedback.transparency_stats import Share
 
 COMMENT_CHANNEL = CaseChannel.COMMENT.value
 CHANNEL_LABELS: dict[str, Any] = dict(CaseChannel.choices)
-CACHE_KEY = "feedback:transparency:v1"
 MONTHS = 12
 # Channels in the order of the chart's stacks and the tables' columns.
 CHANNELS = (COMMENT_CHANNEL, Channel.FORM.value, Channel.EMAIL.value)
 # Fill colours of the chart; each has at least 3:1 contrast to the white page (WCAG 1.4.11).
 CHANNEL_COLOURS = {COMMENT_CHANNEL: "#1f5fa8", Channel.FORM.value: "#a35200", "email": "#2e7d32"}
-
-
-class Median(Aggregate):
-    """The median, interpolated between the two middle values (PostgreSQL `percentile_cont`)."""
-
-    function = "PERCENTILE_CONT"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
 
 
 @dataclass(frozen=True)
@@ -100,7 +73,6 @@ class ChannelStats:
     contributions: int
     answerable: int
     answered: int
-    median_first_answer: timedelta | None
 
     @property
     def label(self) -> str:
@@ -112,7 +84,7 @@ class ChannelStats:
 
     @property
     def share_answered(self) -> float | None:
-        return self.answered / self.answerable if self.answerable else None
+        return Share(base=self.answerable, count=self.answered).value
 
 
 @dataclass(frozen=True)
@@ -121,9 +93,6 @@ class TransparencyReport:
     computed_at: datetime
     months: list[MonthCounts]
     channels: list[ChannelStats]
-    moderated: int
-    median_moderation: timedelta | None
-    median_first_answer: timedelta | None
 
     @property
     def total(self) -> int:
@@ -139,7 +108,7 @@ class TransparencyReport:
 
     @property
     def share_answered(self) -> float | None:
-        return self.answered / self.answerable if self.answerable else None
+        return Share(base=self.answerable, count=self.answered).value
 
     @property
     def channel_totals(self) -> tuple[int, ...]:
@@ -157,7 +126,7 @@ def period_start(now: datetime) -> datetime:
     return datetime(index // 12, index % 12 + 1, 1, tzinfo=_zone())
 
 
-def _month_list(start: datetime) -> list[date]:
+def month_list(start: datetime) -> list[date]:
     index = start.year * 12 + start.month - 1
     return [date((index + i) // 12, (index + i) % 12 + 1, 1) for i in range(MONTHS)]
 
@@ -172,34 +141,13 @@ def _by_month(queryset: QuerySet, *group: str) -> QuerySet:
     )
 
 
-def _wait(since: Any, until: Any) -> ExpressionWrapper:
-    return ExpressionWrapper(F(until) - F(since), output_field=DurationField())
-
-
-def _pooled_median(*querysets: QuerySet) -> timedelta | None:
-    """The median of the `wait` column of several querysets taken together.
-
-    Django cannot aggregate over a UNION, so the ORM's own SQL for the union is wrapped in
-    one aggregate query; no value from outside reaches the SQL text.
-    """
-    first, *rest = [queryset.values_list("wait", flat=True) for queryset in querysets]
-    sql, params = first.union(*rest, all=True).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) FROM ({sql}) AS waits",  # noqa: S608
-            params,
-        )
-        return cursor.fetchone()[0]
-
-
 def transparency_compute(*, now: datetime | None = None) -> TransparencyReport:
-    """Compute the report from the database (uncached; see `transparency_report`)."""
+    """Count contributions and answers in the period up to `now` (4 queries)."""
     now = now or timezone.now()
     start = period_start(now)
-    citizen_comments = Comment.objects.filter(
+    comments = Comment.objects.filter(
         is_official=False, is_demo=False, created_at__gte=start
-    )
-    comments = citizen_comments.exclude(status=CommentStatus.SPAM)
+    ).exclude(status=CommentStatus.SPAM)
     conversations = Conversation.objects.filter(created_at__gte=start)
 
     # Contributions by month and channel.
@@ -210,39 +158,22 @@ def transparency_compute(*, now: datetime | None = None) -> TransparencyReport:
         counts[(row["month"], row["channel"])] = row["count"]
     months = [
         MonthCounts(month, tuple(counts.get((month, channel), 0) for channel in CHANNELS))
-        for month in _month_list(start)
+        for month in month_list(start)
     ]
 
     # Answers: conversations by channel, top-level comments.
     outgoing = Message.objects.filter(conversation=OuterRef("pk"), direction=Direction.OUT)
-    first_out = outgoing.order_by("created_at").values("created_at")[:1]
-    answered_conversations = conversations.annotate(answered_at=Subquery(first_out)).filter(
-        answered_at__isnull=False
-    )
-    conversation_waits = answered_conversations.annotate(wait=_wait("created_at", "answered_at"))
     by_channel = {
         row["channel"]: row
         for row in conversations.values("channel")
         .annotate(total=Count("pk"), answered=Count("pk", filter=Q(Exists(outgoing))))
         .order_by()
     }
-    medians = {
-        row["channel"]: row["median"]
-        for row in conversation_waits.values("channel").annotate(median=Median("wait")).order_by()
-    }
-
     answers = Comment.objects.filter(parent=OuterRef("pk"), is_official=True)
-    first_answer = answers.order_by("created_at").values("created_at")[:1]
-    answerable_comments = comments.filter(parent__isnull=True).exclude(
-        status=CommentStatus.REJECTED
-    )
-    comment_stats = answerable_comments.aggregate(
-        answerable=Count("pk"), answered=Count("pk", filter=Q(Exists(answers)))
-    )
-    comment_waits = (
-        answerable_comments.annotate(answered_at=Subquery(first_answer))
-        .filter(answered_at__isnull=False)
-        .annotate(wait=_wait("created_at", "answered_at"))
+    comment_stats = (
+        comments.filter(parent__isnull=True)
+        .exclude(status=CommentStatus.REJECTED)
+        .aggregate(answerable=Count("pk"), answered=Count("pk", filter=Q(Exists(answers))))
     )
     channels = [
         ChannelStats(
@@ -250,7 +181,6 @@ def transparency_compute(*, now: datetime | None = None) -> TransparencyReport:
             contributions=sum(month.counts[0] for month in months),
             answerable=comment_stats["answerable"],
             answered=comment_stats["answered"],
-            median_first_answer=comment_waits.aggregate(median=Median("wait"))["median"],
         )
     ]
     for channel in CHANNELS[1:]:
@@ -261,46 +191,9 @@ def transparency_compute(*, now: datetime | None = None) -> TransparencyReport:
                 contributions=row["total"],
                 answerable=row["total"],
                 answered=row["answered"],
-                median_first_answer=medians.get(channel),
             )
         )
-
-    # Moderation: the first decision on each comment.
-    first_decision = (
-        ModerationAction.objects.filter(
-            comment=OuterRef("pk"),
-            action__in=[ModerationStep.APPROVE, ModerationStep.REJECT, ModerationStep.SPAM],
-        )
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    moderation = (
-        citizen_comments.annotate(decided_at=Coalesce(Subquery(first_decision), "moderated_at"))
-        .filter(decided_at__isnull=False)
-        .annotate(wait=_wait("created_at", "decided_at"))
-        .aggregate(count=Count("pk"), median=Median("wait"))
-    )
-
-    return TransparencyReport(
-        start=start,
-        computed_at=now,
-        months=months,
-        channels=channels,
-        moderated=moderation["count"],
-        median_moderation=moderation["median"],
-        median_first_answer=_pooled_median(conversation_waits, comment_waits),
-    )
-
-
-def transparency_report() -> TransparencyReport:
-    """The report, from the cache when it is younger than TRANSPARENCY_CACHE_SECONDS."""
-    report = cache.get(CACHE_KEY)
-    if report is None:
-        report = transparency_compute()
-        cache.set(CACHE_KEY, report, timeout=settings.TRANSPARENCY_CACHE_SECONDS)
-        # Pages that show the earlier numbers are stale now.
-        versions_bump(TRANSPARENCY)
-    return report
+    return TransparencyReport(start=start, computed_at=now, months=months, channels=channels)
 
 
 # --- Chart -----------------------------------------------------------------------------------

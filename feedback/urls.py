@@ -39,4 +39,12 @@ urlpatterns = [
     path("vorgang/<signed:token>/", case_views.case_detail, name="case"),
     path("widerspruch/<signed:token>/", appeal_views.appeal_create, name="appeal"),
     path("transparenz/", views.transparency, name="transparency"),
+    path("transparenz/moderation.json", views.moderation_json, name="moderation_json"),
+    path("transparenz/moderation.csv", views.moderation_csv, name="moderation_csv"),
+    path("transparenz/moderation.schema.json", views.moderation_schema, name="moderation_schema"),
+    path(
+        "transparenz/moderation.tableschema.json",
+        views.moderation_table_schema,
+        name="moderation_table_schema",
+    ),
 ]

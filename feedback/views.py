@@ -23,15 +23,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import account_services, receipts
+from feedback import transparency_opendata as opendata
 from feedback.alerts.selectors import alert_delivery
 from feedback.alerts.services import alert_preference_set
 from feedback.cases.links import case_token
@@ -49,7 +50,8 @@ from feedback.inbox.services import conversation_open_from_form
 from feedback.models import Comment, ConfirmedAddress, Topic
 from feedback.ratelimit import Limit, client_fingerprint, limit_exceeded, recent_client_fingerprints
 from feedback.subscriptions import services as subscriptions
-from feedback.transparency import bar_chart, transparency_report
+from feedback.transparency import bar_chart
+from feedback.transparency_snapshot import transparency_figures
 from strategy.models import Publishable
 from verl_digital.caching import pagecache
 from verl_digital.caching.versions import TRANSPARENCY
@@ -338,15 +340,58 @@ def _transparency_depends() -> None:
 @require_GET
 @pagecache.shared_page(depends=_transparency_depends)
 def transparency(request: HttpRequest) -> HttpResponse:
-    """Contributions by channel and month, share answered, medians: from the data, cached.
-
-    The page is shared by all guests until the report it shows is due to be recomputed.
-    """
-    report = transparency_report()
-    pagecache.expires(report.computed_at.timestamp() + settings.TRANSPARENCY_CACHE_SECONDS)
+    """Contributions, answers, times, deadlines and the moderation record: the worker's
+    stored figures (one query), shared by all guests until it stores new ones."""
+    figures = transparency_figures()
     context = {
-        "report": report,
-        "chart": bar_chart(report) if report.total else None,
+        "figures": figures,
+        "report": figures.report,
+        "stats": figures.stats,
+        "record": figures.record,
+        "chart": bar_chart(figures.report) if figures.report.total else None,
         "cache_minutes": max(1, round(settings.TRANSPARENCY_CACHE_SECONDS / 60)),
     }
     return render(request, "feedback/transparency.html", context)
+
+
+# The moderation record as open data (docs/OPEN_DATA.md): one German dataset, in any language.
+
+
+def _open_data(response: HttpResponse) -> HttpResponse:
+    # RFC 4946: the licence travels with the response, as for the strategy's data.
+    response["Link"] = f'<{opendata.LICENSE["url"]}>; rel="license"'
+    return response
+
+
+@require_GET
+def moderation_json(request: HttpRequest) -> JsonResponse:
+    with override(settings.LANGUAGE_CODE):
+        data = opendata.moderation_data(figures=transparency_figures(), request=request)
+    return _open_data(JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2}))
+
+
+@require_GET
+def moderation_csv(request: HttpRequest) -> HttpResponse:
+    with override(settings.LANGUAGE_CODE):
+        body = opendata.moderation_csv(figures=transparency_figures())
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="verl-moderation.csv"'
+    return _open_data(response)
+
+
+@require_GET
+def moderation_schema(request: HttpRequest) -> JsonResponse:
+    with override(settings.LANGUAGE_CODE):
+        schema = opendata.moderation_schema(request=request)
+    return JsonResponse(
+        schema,
+        content_type="application/schema+json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+@require_GET
+def moderation_table_schema(request: HttpRequest) -> JsonResponse:
+    with override(settings.LANGUAGE_CODE):
+        schema = opendata.moderation_table_schema()
+    return JsonResponse(schema, json_dumps_params={"ensure_ascii": False, "indent": 2})

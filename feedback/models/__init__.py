@@ -65,6 +65,7 @@ from feedback.models.subscriptions import (
     UnrequestedMail,
     _new_token,
 )
+from feedback.models.transparency import TransparencySnapshot
 
 __all__ = [
     "APPEALABLE_STEPS",
@@ -113,6 +114,7 @@ __all__ = [
     "ReportReason",
     "Topic",
     "TopicQuerySet",
+    "TransparencySnapshot",
     "UnrequestedMail",
     "_new_token",
     "attachment_path",

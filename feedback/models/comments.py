@@ -369,10 +369,11 @@ class ModerationAction(models.Model):
     # Kept when the account is deleted later, so the log still says who it was.
     actor_name = models.CharField(_("durch (Name)"), max_length=150)
     # Rejecting, marking as spam and hiding name one of the editable reasons (shown to the
-    # author); `reason` is the moderator's free text.
+    # author, counted by reason on /transparenz/); `reason` is the moderator's free text.
+    # PROTECT: a reason in use is retired with `is_active`, so the records keep its name.
     decision_reason = models.ForeignKey(
         "RejectionReason",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

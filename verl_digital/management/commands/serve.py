@@ -4,8 +4,9 @@ Every step before serving is idempotent, so the command can be run on every star
 the static files (production only), then `prepare` (migrations and the content it needs).
 Then it starts the task worker (mail is sent only there) and the web server, prints where
 the site is and how staff sign in, and stops both when either ends or on Ctrl-C. While they
-run, it starts `send_overdue_summary` every `SUMMARY_EVERY` seconds, as the compose stack's
-`overdue-summary` service does (README, *Scheduled jobs*).
+run, it starts `send_overdue_summary` and `compute_transparency` every `SUMMARY_EVERY`
+seconds, as the compose stack's `overdue-summary` and `transparency` services do (README,
+*Scheduled jobs*).
 
 The web server is gunicorn with the production configuration (verl_digital/gunicorn_conf.py)
 on 127.0.0.1; with `--dev`, Django's runserver with autoreload instead.
@@ -27,8 +28,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
-# Seconds between two starts of `send_overdue_summary` (it sends once per person and day).
+# Seconds between two starts of the scheduled commands (each is idempotent: the summary is
+# sent once per person and day, the transparency numbers are kept while they are young).
 SUMMARY_EVERY = 900
+SCHEDULED = ["send_overdue_summary", "compute_transparency"]
 
 
 class Command(BaseCommand):
@@ -67,14 +70,15 @@ class Command(BaseCommand):
             if not _wait_for_port(settings.PORT, processes):
                 raise CommandError("The web server did not start; see its output above.")
             self._banner(dev)
-            summary = [sys.executable, str(MANAGE), "send_overdue_summary", "--verbosity", "0"]
-            next_summary, running = time.monotonic(), None
+            # One scheduled command at a time: each holds a database connection while it runs.
+            due, next_round, running = [], time.monotonic(), None
             while all(process.poll() is None for process in processes):
-                if time.monotonic() >= next_summary and (
-                    running is None or running.poll() is not None
-                ):
-                    running = subprocess.Popen(summary, env=env)  # noqa: S603
-                    next_summary = time.monotonic() + SUMMARY_EVERY
+                if time.monotonic() >= next_round:
+                    due = list(SCHEDULED)
+                    next_round = time.monotonic() + SUMMARY_EVERY
+                if due and (running is None or running.poll() is not None):
+                    job = [sys.executable, str(MANAGE), due.pop(0), "--verbosity", "0"]
+                    running = subprocess.Popen(job, env=env)  # noqa: S603
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass  # Ctrl-C reached the children through the terminal as well
