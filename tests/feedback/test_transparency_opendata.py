@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from feedback.comments import services
+from feedback.models import ModerationAction
 from tests.feedback.factories import CommentFactory, RejectionReasonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,10 @@ def decisions():
     reason = RejectionReasonFactory(title="Werbung")
     services.comment_approve(comment=CommentFactory(), moderator=moderator)
     services.comment_reject(comment=CommentFactory(), moderator=moderator, reason=reason)
-    services.comment_reject(comment=CommentFactory(), moderator=moderator)
+    unreasoned = CommentFactory()
+    services.comment_reject(comment=unreasoned, moderator=moderator, reason=reason)
+    # Logged before reasons were stored: no reason known.
+    ModerationAction.objects.filter(comment=unreasoned).update(decision_reason=None)
     CommentFactory()  # pending
 
 

@@ -52,8 +52,10 @@ def test_decisions_count_in_the_month_they_were_taken(moderator):
     services.comment_approve(comment=comments[0], moderator=moderator)
     services.comment_reject(comment=comments[1], moderator=moderator, reason=advert)
     services.comment_reject(comment=comments[2], moderator=moderator, reason=insult, note="x")
-    services.comment_reject(comment=comments[3], moderator=moderator)  # no reason chosen
-    services.comment_mark_spam(comment=comments[4], moderator=moderator)
+    services.comment_reject(comment=comments[3], moderator=moderator, reason=advert)
+    # Logged before reasons were stored: no reason known.
+    ModerationAction.objects.filter(comment=comments[3]).update(decision_reason=None)
+    services.comment_mark_spam(comment=comments[4], moderator=moderator, reason=advert)
     # The decisions were taken in March (Berlin: 00:30 on 1 March is February in UTC).
     ModerationAction.objects.update(created_at=datetime(2026, 3, 1, 0, 30, tzinfo=BERLIN))
     # A comment hidden after reports in February.
@@ -109,7 +111,7 @@ def test_decisions_count_in_the_month_they_were_taken(moderator):
 def test_a_corrected_decision_counts_twice(moderator):
     item = CommentFactory()
     services.comment_approve(comment=item, moderator=moderator)
-    services.comment_reject(comment=item, moderator=moderator)
+    services.comment_reject(comment=item, moderator=moderator, reason=RejectionReasonFactory())
     now = datetime.now(tz=BERLIN)
     start = period_start(now)
     result = moderation_record_compute(start=start, months=month_list(start))

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # The same folders `make messages` leaves out (MESSAGES_IGNORE in the Makefile); dot folders
 # (.venv, .data, .git) are ignored by makemessages anyway. `locale` is created empty.
 NOT_SOURCES = ("tests", "node_modules", "staticfiles", "media", "locale", ".*", "__pycache__")
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%|\{\w+\}")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{\w+\}")
 
 Key = tuple[str | None, str, str | None]
 
@@ -67,10 +67,15 @@ def placeholder_mismatches(catalogue: polib.POFile) -> list[str]:
     string would raise or show the wrong value when the page is rendered."""
     wrong = []
     for entry in catalogue.translated_entries():
-        expected = set(PLACEHOLDER.findall(entry.msgid + (entry.msgid_plural or "")))
-        translations = [entry.msgstr] if entry.msgstr else list(entry.msgstr_plural.values())
-        for translation in translations:
-            if set(PLACEHOLDER.findall(translation)) != expected:
+        if entry.msgid_plural:
+            # English has two forms: the singular's placeholders, then the plural's.
+            forms = [entry.msgid, *[entry.msgid_plural] * (len(entry.msgstr_plural) - 1)]
+            translations = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
+            pairs = zip(forms, translations, strict=True)
+        else:
+            pairs = [(entry.msgid, entry.msgstr)]
+        for source, translation in pairs:
+            if set(PLACEHOLDER.findall(translation)) != set(PLACEHOLDER.findall(source)):
                 wrong.append(f"{describe(entry)}: {translation!r}")
     return wrong
 
