@@ -10,7 +10,7 @@ ended up. Demo content and the town's own answers do not count.
 
 `RECORD_COLUMNS` is the one place that says which figures there are: the page's table, the
 JSON, the CSV and both schemas (`feedback.transparency_opendata`) are built from it. A new
-figure (appeals and their outcomes, say) is one more `RecordColumn`: a key (the open data
+figure is one more `RecordColumn`: a key (the open data
 name, never changed once published), a label, and the rows it counts with the field that
 dates them.
 """
@@ -27,7 +27,14 @@ from django.db.models.functions import TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import Comment, ModerationAction, ModerationStep, RejectionReason
+from feedback.models import (
+    Appeal,
+    AppealStatus,
+    Comment,
+    ModerationAction,
+    ModerationStep,
+    RejectionReason,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,20 @@ def _steps(step: str) -> Callable[[datetime], QuerySet]:
             comment__is_official=False,
             comment__is_demo=False,
         )
+
+    return rows
+
+
+def _appeals(status: str = "") -> Callable[[datetime], QuerySet]:
+    """Appeals lodged (no `status`) or decided with `status`, from the period's start."""
+
+    def rows(start: datetime) -> QuerySet:
+        appeals = Appeal.objects.filter(
+            decision__comment__is_official=False, decision__comment__is_demo=False
+        )
+        if status:
+            return appeals.filter(status=status, decided_at__gte=start)
+        return appeals.filter(created_at__gte=start)
 
     return rows
 
@@ -87,9 +108,29 @@ RECORD_COLUMNS: tuple[RecordColumn, ...] = (
         _("Kommentare, die nach Meldungen von Leserinnen und Lesern ausgeblendet wurden"),
         _steps(ModerationStep.HIDE),
     ),
-    # Appeals (issue 18) add their two columns here, e.g.
-    # RecordColumn("einsprueche", _("Einsprüche"), …, lambda start: Appeal.objects.filter(…)),
-    # RecordColumn("einsprueche_stattgegeben", …, dated_by="decided_at"),
+    RecordColumn(
+        "widersprueche",
+        _("Widersprüche"),
+        _("Widersprüche von Verfasserinnen und Verfassern gegen eine Entscheidung"),
+        _appeals(),
+    ),
+    RecordColumn(
+        "widersprueche_stattgegeben",
+        _("Widerspruch stattgegeben"),
+        _(
+            "Widersprüche, nach denen eine zweite Moderatorin oder ein zweiter Moderator die "
+            "Entscheidung aufhob"
+        ),
+        _appeals(AppealStatus.OVERTURNED),
+        dated_by="decided_at",
+    ),
+    RecordColumn(
+        "widersprueche_zurueckgewiesen",
+        _("Widerspruch zurückgewiesen"),
+        _("Widersprüche, nach deren Prüfung die Entscheidung bestehen blieb"),
+        _appeals(AppealStatus.UPHELD),
+        dated_by="decided_at",
+    ),
 )
 COLUMNS_BY_KEY = {column.key: column for column in RECORD_COLUMNS}
 

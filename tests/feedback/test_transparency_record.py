@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 
 from feedback.comments import services
-from feedback.models import ModerationAction, ModerationStep
+from feedback.models import Appeal, ModerationAction, ModerationStep
 from feedback.transparency import month_list, period_start
 from feedback.transparency_record import RECORD_COLUMNS, moderation_record_compute
 from tests.feedback.factories import (
@@ -86,6 +86,9 @@ def test_decisions_count_in_the_month_they_were_taken(moderator):
         "abgelehnt": 0,
         "spam": 0,
         "ausgeblendet_nach_meldungen": 1,
+        "widersprueche": 0,
+        "widersprueche_stattgegeben": 0,
+        "widersprueche_zurueckgewiesen": 0,
     }
     assert month(result, "2026-03-01").counts == {
         "eingegangen": 0,
@@ -93,6 +96,9 @@ def test_decisions_count_in_the_month_they_were_taken(moderator):
         "abgelehnt": 3,
         "spam": 1,
         "ausgeblendet_nach_meldungen": 0,
+        "widersprueche": 0,
+        "widersprueche_stattgegeben": 0,
+        "widersprueche_zurueckgewiesen": 0,
     }
     # By reason: the moderators' order, reasons nobody chose left out, "none" last.
     assert result.reasons == ["Beleidigung", "Werbung", ""]
@@ -103,7 +109,7 @@ def test_decisions_count_in_the_month_they_were_taken(moderator):
         ("Werbung", 1),
         ("", 1),
     ]
-    assert result.totals == [6, 1, 3, 1, 1]
+    assert result.totals == [6, 1, 3, 1, 1, 0, 0, 0]
     assert result.reason_totals == [1, 1, 1]
     assert len(result.rows) == 12
 
@@ -164,3 +170,30 @@ def test_the_migration_links_earlier_rejections_by_their_logged_title():
     assert not ModerationAction.objects.filter(
         action=ModerationStep.HIDE, decision_reason__isnull=False
     ).exists()
+
+
+def test_appeals_count_when_lodged_and_their_outcomes_when_decided(
+    moderator, second_moderator, decision_reason
+):
+    from feedback.appeals.services import appeal_decide, appeal_submit
+
+    decisions = []
+    for _ in range(3):
+        comment = CommentFactory()
+        services.comment_reject(comment=comment, moderator=moderator, reason=decision_reason)
+        decisions.append(comment.actions.get(action=ModerationStep.REJECT))
+    appeals = [appeal_submit(decision=decision, text="Bitte prüfen.") for decision in decisions]
+    Appeal.objects.update(created_at=datetime(2026, 2, 20, 10, tzinfo=BERLIN))
+    appeal_decide(appeal=appeals[0], reviewer=second_moderator, overturn=True, reason="Zulässig")
+    appeal_decide(appeal=appeals[1], reviewer=second_moderator, overturn=False, reason="Bleibt")
+    Appeal.objects.exclude(decided_at=None).update(
+        decided_at=datetime(2026, 3, 2, 10, tzinfo=BERLIN)
+    )
+    result = record()
+    february, march = month(result, "2026-02-01"), month(result, "2026-03-01")
+    assert february.count("widersprueche") == 3
+    assert (
+        march.count("widersprueche_stattgegeben"),
+        march.count("widersprueche_zurueckgewiesen"),
+    ) == (1, 1)
+    assert result.total("widersprueche") == 3
