@@ -175,6 +175,7 @@ COMMENT_COLUMNS = [
     "author_email",
     "text",
     "original_text",
+    "removal_reason",
     "status",
     "is_official",
     "is_demo",
@@ -214,6 +215,7 @@ def _comment_rows(
             "",
             _text(rng),
             "",
+            "",
             status,
             False,
             False,
@@ -245,7 +247,8 @@ def comments_load(*, count: int, on_start: int, replies: float, mixed: bool) -> 
                 f"""
                 INSERT INTO {table} (parent_id, {columns})
                 SELECT id, content_type_id, object_id, 'Antwort ' || (id %% 997), '',
-                       'Ich stimme zu. ' || text, '', status, false, false, false, consent_version,
+                       'Ich stimme zu. ' || text, '', '', status, false, false, false,
+                       consent_version,
                        consented_at, moderated_at, moderators_notified_at,
                        created_at + interval '1 hour', updated_at + interval '1 hour'
                 FROM {table}
