@@ -176,6 +176,16 @@ def case_comment_changed(*, comment: Comment, answered: bool = False) -> Case | 
         return None
     if answered:
         case.answered_at = timezone.now()
+    if comment.status == CommentStatus.APPROVED and case.outcome == CaseOutcome.SPAM:
+        # Published after all (an appeal granted, a decision corrected): the outcome that an
+        # unpublished comment gets no longer holds.
+        transition_check(
+            transitions=Case.OUTCOME_TRANSITIONS,
+            current=case.outcome,
+            new="",
+            message=_("Das Ergebnis dieses Falls kann nicht zurückgenommen werden."),
+        )
+        case.outcome, case.outcome_at = "", None
     case.status = case_status_of(case=case, comment=comment)
     validated_save(case)
     return case

@@ -12,7 +12,8 @@ that change those, in the same transaction. It is stored (not computed per read)
 deadline selectors and admin filters are plain indexed queries.
 
 The outcome changes only along `Case.OUTCOME_TRANSITIONS` (`case_outcome_check`): none → any
-outcome; a recorded outcome may be corrected to another, except that a duplicate stays one.
+outcome; a recorded outcome may be corrected to another, except that a duplicate stays one;
+"Spam / ohne Antwort" goes back to none when its comment is published after all.
 
 The page of a case is reached by a signed link (`feedback.cases.links`); when the retention
 purge or an erasure removes the conversation or comment, the row stays as a tombstone
@@ -104,6 +105,9 @@ class Case(models.Model):
         },
         CaseOutcome.DUPLICATE: frozenset(),
     }
+    # "Spam / ohne Antwort" is withdrawn when the comment is published after all (an appeal
+    # granted, a decision corrected): the only way back to no outcome.
+    OUTCOME_TRANSITIONS[CaseOutcome.SPAM] |= {""}
 
     reference = models.CharField(_("Vorgangsnummer"), max_length=32, unique=True, editable=False)
     channel = models.CharField(_("Kanal"), max_length=10, choices=CaseChannel, editable=False)

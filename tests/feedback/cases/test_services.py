@@ -290,3 +290,21 @@ def test_authors_of_merged_comments_get_the_answer_only_where_they_asked_for_upd
     for comment in (asked, silent):
         comment.case.refresh_from_db()
         assert comment.case.answered_at is not None
+
+
+def test_a_comment_published_after_all_loses_the_no_answer_outcome(
+    client, page, moderator, second_moderator, decision_reason
+):
+    from feedback.appeals.services import appeal_decide, appeal_submit
+
+    comment = comment_services.comment_submit(target=page, author_name="A", text="Zu Unrecht")
+    comment_services.comment_reject(comment=comment, moderator=moderator, reason=decision_reason)
+    comment.case.refresh_from_db()
+    assert (comment.case.status, comment.case.outcome) == (CaseStatus.CLOSED, CaseOutcome.SPAM)
+    appeal = appeal_submit(decision=comment.actions.get(action="reject"), text="Bitte prüfen.")
+    appeal_decide(appeal=appeal, reviewer=second_moderator, overturn=True, reason="Zulässig")
+    comment.case.refresh_from_db()
+    assert (comment.case.status, comment.case.outcome) == (CaseStatus.IN_PROGRESS, "")
+    body = client.get(case_url(comment.case)).content.decode()
+    assert "Zu Unrecht" in body
+    assert str(CaseOutcome.SPAM.label) not in body
