@@ -4,8 +4,10 @@
 may act on it, and `attention_items(counts)` turns them into the page's blocks, each count
 with the link to exactly the list it counts (the lists' own filter query strings):
 
-- comments waiting for moderation (and how old the oldest is), comments with open reports:
-  for those who may moderate (`change_comment`);
+- comments waiting for moderation, replies included (how many of them are replies, and how
+  old the oldest is), comments with open reports: for those who may moderate
+  (`change_comment`). A reply has no case of its own, so it is not in *Alle Rückmeldungen*;
+  the moderation queue this count links to is where it waits, shown as a reply;
 - new messages nobody is responsible for, open messages assigned to the user: for those
   who may see the inbox (`view_conversation`);
 - overdue cases and those due within two working days (`feedback.cases.selectors`): for
@@ -40,6 +42,7 @@ class AttentionCounts:
     """None: the user may not see that list, so the start page leaves the block out."""
 
     comments_pending: int | None = None
+    replies_pending: int | None = None
     oldest_pending_at: datetime | None = None
     comments_reported: int | None = None
     messages_unassigned: int | None = None
@@ -53,8 +56,13 @@ def attention_counts(*, user: Any) -> AttentionCounts:
     """The counts `user` may see (see the module docstring)."""
     counts: dict[str, Any] = {"user_pk": user.pk}
     if user.has_perm("feedback.change_comment"):
-        pending = Comment.objects.pending().aggregate(count=Count("pk"), oldest=Min("created_at"))
+        pending = Comment.objects.pending().aggregate(
+            count=Count("pk"),
+            replies=Count("pk", filter=Q(parent__isnull=False)),
+            oldest=Min("created_at"),
+        )
         counts["comments_pending"] = pending["count"]
+        counts["replies_pending"] = pending["replies"]
         counts["oldest_pending_at"] = pending["oldest"]
         counts["comments_reported"] = (
             CommentReport.objects.open().values("comment_id").distinct().count()
@@ -103,6 +111,19 @@ def _age(since: datetime | None, now: datetime) -> str:
     ) % {"count": days}
 
 
+def _pending_note(counts: AttentionCounts, now: datetime) -> str:
+    """ "davon 2 Antworten, der älteste wartet seit 3 Stunden": replies have no case, so the
+    start page says they are among the comments waiting."""
+    notes = [_age(counts.oldest_pending_at, now)]
+    if counts.replies_pending:
+        notes.insert(
+            0,
+            ngettext("davon %(count)d Antwort", "davon %(count)d Antworten", counts.replies_pending)
+            % {"count": counts.replies_pending},
+        )
+    return ", ".join(note for note in notes if note)
+
+
 def attention_blocks(counts: AttentionCounts, *, now: datetime) -> list[AttentionBlock]:
     """The start page's blocks: each count with its label and the link to its list."""
     comments = reverse("admin:feedback_comment_changelist")
@@ -118,7 +139,7 @@ def attention_blocks(counts: AttentionCounts, *, now: datetime) -> list[Attentio
                         counts.comments_pending,
                         _("Kommentare warten auf Prüfung"),
                         f"{comments}?status__exact=pending",
-                        _age(counts.oldest_pending_at, now),
+                        _pending_note(counts, now),
                     ),
                     AttentionItem(
                         counts.comments_reported or 0,

@@ -98,6 +98,31 @@ def test_each_count_links_to_exactly_its_items(work, moderator, today):
     assert rows(client, items["Fälle fällig in 2 Arbeitstagen"].url) == {waiting_case.pk}
 
 
+def test_a_waiting_reply_is_counted_and_found_in_the_queue_as_a_reply(work, page, moderator, today):
+    """A reply has no case, so it is not in *Alle Rückmeldungen*: the start page counts it
+    among the comments waiting, says so, and its link opens the queue that shows it."""
+    with at(12):
+        parent = comment_services.comment_submit(target=page, author_name="P", text="Frage")
+        comment_services.comment_approve(comment=parent, moderator=moderator)
+    parent.refresh_from_db()
+    with at(16, 8):
+        reply = comment_services.comment_submit(
+            target=page, author_name="R", text="Eine Antwort", parent=parent
+        )
+    assert not Case.objects.filter(comment=reply).exists()
+    counts = attention_counts(user=moderator)
+    assert (counts.comments_pending, counts.replies_pending) == (2, 1)
+
+    item = links(moderator)["Kommentare warten auf Prüfung"]
+    assert item.count == 2
+    assert item.note == "davon 1 Antwort, der älteste wartet seit 1 Stunde"
+    client = signed_in(moderator)
+    assert rows(client, item.url) == {work["waiting"].pk, reply.pk}
+    html = client.get(item.url).content.decode()
+    assert "Antwort: Eine Antwort" in html
+    assert html.count("Antwort: ") == 1  # the top-level comment is not marked
+
+
 def test_the_start_page_shows_the_counts_with_their_links(work, moderator, today):
     response = signed_in(moderator).get(INDEX)
     html = response.content.decode()
