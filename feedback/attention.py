@@ -1,7 +1,7 @@
 """What needs a staff member's attention: the counts on the admin's start page.
 
 `attention_counts(user=…)` reads every number the start page shows, each only when the user
-may act on it, and `attention_items(counts)` turns them into the page's blocks, each count
+may act on it, and `attention_blocks(counts)` turns them into the page's blocks, each count
 with the link to exactly the list it counts (the lists' own filter query strings):
 
 - comments waiting for moderation, replies included (how many of them are replies, and how
@@ -13,10 +13,15 @@ with the link to exactly the list it counts (the lists' own filter query strings
 - overdue cases and those due within two working days (`feedback.cases.selectors`): for
   those who may see cases (`view_case`).
 
-Every count is of a small subset through an index: pending comments (`comment_status_idx`),
-open reports (the reports table, small beside the comments), new or assigned conversations
-(`conversation_status_idx`, `conversation_assignee_idx`), awaiting cases
-(`case_status_due_idx`). Five queries at most, however large the tables grow.
+Every count is of a subset through an index, and the large ones are bounded: pending
+comments (`comment_status_idx`, read oldest first so the oldest's age stays exact), pending
+replies (`comment_pending_reply_idx`), overdue and due-soon cases (`case_awaiting_idx`) are
+counted up to `COUNT_LIMIT` and shown as "1000+" beyond it. A backlog of thousands needs no
+exact number on a start page, and counting 45,000 waiting comments and 80,000 overdue cases
+exactly took 300 ms of every view (`make bench-large`, bench/RESULTS.md). Open reports (the
+reports table, small beside the comments) and new or assigned conversations
+(`conversation_status_idx`, `conversation_assignee_idx`) are counted exactly. Six queries at
+most, however large the tables grow.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -35,6 +40,8 @@ from feedback.models import Comment, CommentReport, Conversation, ConversationSt
 
 # Conversations in which the town owes the next step ("beantwortet" waits for the citizen).
 WORKING_STATUSES = (ConversationStatus.NEW, ConversationStatus.IN_PROGRESS)
+# Beyond this many, a count shows as "1000+" (see the module docstring).
+COUNT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -50,19 +57,27 @@ class AttentionCounts:
     cases_overdue: int | None = None
     cases_due_soon: int | None = None
     user_pk: int | None = None
+    # The names of the counts that passed COUNT_LIMIT (they hold COUNT_LIMIT; there are more).
+    capped: frozenset[str] = frozenset()
+
+
+def _bounded(queryset: QuerySet) -> int:
+    """The rows of `queryset`, counted up to COUNT_LIMIT + 1 (more means "over the limit")."""
+    return queryset[: COUNT_LIMIT + 1].count()
 
 
 def attention_counts(*, user: Any) -> AttentionCounts:
     """The counts `user` may see (see the module docstring)."""
     counts: dict[str, Any] = {"user_pk": user.pk}
     if user.has_perm("feedback.change_comment"):
-        pending = Comment.objects.pending().aggregate(
-            count=Count("pk"),
-            replies=Count("pk", filter=Q(parent__isnull=False)),
-            oldest=Min("created_at"),
+        # Oldest first, so that the bounded rows include the oldest.
+        pending = (
+            Comment.objects.pending()
+            .order_by("created_at", "id")[: COUNT_LIMIT + 1]
+            .aggregate(count=Count("pk"), oldest=Min("created_at"))
         )
         counts["comments_pending"] = pending["count"]
-        counts["replies_pending"] = pending["replies"]
+        counts["replies_pending"] = _bounded(Comment.objects.pending().filter(parent__isnull=False))
         counts["oldest_pending_at"] = pending["oldest"]
         counts["comments_reported"] = (
             CommentReport.objects.open().values("comment_id").distinct().count()
@@ -76,9 +91,12 @@ def attention_counts(*, user: Any) -> AttentionCounts:
         counts["messages_unassigned"] = conversations["unassigned"]
         counts["messages_mine"] = conversations["mine"]
     if user.has_perm("feedback.view_case"):
-        counts["cases_overdue"] = cases_overdue().count()
-        counts["cases_due_soon"] = cases_due_soon().count()
-    return AttentionCounts(**counts)
+        counts["cases_overdue"] = _bounded(cases_overdue())
+        counts["cases_due_soon"] = _bounded(cases_due_soon())
+    bounded = ["comments_pending", "replies_pending", "cases_overdue", "cases_due_soon"]
+    capped = {name for name in bounded if (counts.get(name) or 0) > COUNT_LIMIT}
+    counts.update(dict.fromkeys(capped, COUNT_LIMIT))
+    return AttentionCounts(**counts, capped=frozenset(capped))
 
 
 @dataclass(frozen=True)
@@ -87,6 +105,7 @@ class AttentionItem:
     label: str
     url: str
     note: str = ""
+    capped: bool = False  # there are more than `count`
 
 
 @dataclass(frozen=True)
@@ -115,11 +134,14 @@ def _pending_note(counts: AttentionCounts, now: datetime) -> str:
     """ "davon 2 Antworten, der älteste wartet seit 3 Stunden": replies have no case, so the
     start page says they are among the comments waiting."""
     notes = [_age(counts.oldest_pending_at, now)]
-    if counts.replies_pending:
+    replies = counts.replies_pending
+    if replies and "replies_pending" in counts.capped:
+        notes.insert(0, _("davon über %(count)d Antworten") % {"count": replies})
+    elif replies:
         notes.insert(
             0,
-            ngettext("davon %(count)d Antwort", "davon %(count)d Antworten", counts.replies_pending)
-            % {"count": counts.replies_pending},
+            ngettext("davon %(count)d Antwort", "davon %(count)d Antworten", replies)
+            % {"count": replies},
         )
     return ", ".join(note for note in notes if note)
 
@@ -140,6 +162,7 @@ def attention_blocks(counts: AttentionCounts, *, now: datetime) -> list[Attentio
                         _("Kommentare warten auf Prüfung"),
                         f"{comments}?status__exact=pending",
                         _pending_note(counts, now),
+                        "comments_pending" in counts.capped,
                     ),
                     AttentionItem(
                         counts.comments_reported or 0,
@@ -177,11 +200,13 @@ def attention_blocks(counts: AttentionCounts, *, now: datetime) -> list[Attentio
                         counts.cases_overdue,
                         _("Fälle überfällig"),
                         f"{cases}?frist=ueberfaellig",
+                        capped="cases_overdue" in counts.capped,
                     ),
                     AttentionItem(
                         counts.cases_due_soon or 0,
                         _("Fälle fällig in 2 Arbeitstagen"),
                         f"{cases}?frist=bald",
+                        capped="cases_due_soon" in counts.capped,
                     ),
                 ],
             )

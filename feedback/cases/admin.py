@@ -49,10 +49,12 @@ class DeadlineFilter(admin.SimpleListFilter):
         selected = {OVERDUE: cases_overdue, DUE_SOON: cases_due_soon}.get(self.value() or "")
         if selected is None:
             return None
-        cases = selected().values("pk")
         if not self.case_field:
-            return queryset.filter(pk__in=cases)
-        return queryset.filter(**{f"{self.case_field}__in": cases})
+            # The selector's conditions themselves, not `pk IN (…)`: so the list walks the
+            # partial index `case_awaiting_idx` in its order (`pk IN` hashed 80,000 overdue
+            # cases of `make bench-large` on every view).
+            return queryset & selected()
+        return queryset.filter(**{f"{self.case_field}__in": selected().values("pk")})
 
 
 class CaseDeadlineFilter(DeadlineFilter):

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from feedback import attention
 from feedback.attention import attention_blocks, attention_counts
 from feedback.comments import services as comment_services
 from feedback.inbox.services import conversation_answer, conversation_assign
@@ -166,6 +167,31 @@ def test_assigned_messages_are_mine_until_answered(work, moderator, today):
     assert attention_counts(user=moderator).messages_mine == 1
 
 
+def test_large_counts_stop_at_the_limit_and_show_a_plus(work, page, moderator, today, monkeypatch):
+    """Counting 45,000 waiting comments exactly cost every view of the start page (make
+    bench-large): beyond COUNT_LIMIT the page says "n+", and the oldest is still the oldest."""
+    monkeypatch.setattr(attention, "COUNT_LIMIT", 2)
+    with at(14):
+        oldest = comment_services.comment_submit(target=page, author_name="O", text="Älteste")
+    with at(16, 8):
+        comment_services.comment_submit(target=page, author_name="C", text="Noch eine")
+    with at(1, 11):
+        form_message("Zweite alte Frage")
+        form_message("Dritte alte Frage")
+
+    counts = attention_counts(user=moderator)
+    assert counts.comments_pending == 2
+    assert counts.cases_overdue == 2
+    assert counts.capped == {"comments_pending", "cases_overdue", "cases_due_soon"}
+    assert counts.oldest_pending_at == oldest.created_at
+    html = signed_in(moderator).get(INDEX).content.decode()
+    assert "<strong>2+</strong> Kommentare warten auf Prüfung" in html
+    assert "der älteste wartet seit 2 Tagen" in html
+    assert "<strong>2+</strong> Fälle überfällig" in html
+    assert "<strong>2+</strong> Fälle fällig in 2 Arbeitstagen" in html
+    assert "<strong>3</strong> neue Nachrichten" in html  # counted exactly
+
+
 def test_editors_see_no_inbox_or_moderation_counts(work, editor, today):
     counts = attention_counts(user=editor)
     assert counts.messages_unassigned is None
@@ -177,9 +203,10 @@ def test_editors_see_no_inbox_or_moderation_counts(work, editor, today):
 
 
 # Session and user (2), the second factor (1), the user's and the groups' permissions (2),
-# the counts (5: pending comments with the oldest, open reports, conversations, overdue and
-# due-soon cases), the admin log (1). The same however much is waiting.
-START_PAGE_QUERIES = 11
+# the counts (6: pending comments with the oldest, pending replies, open reports,
+# conversations, overdue and due-soon cases), the admin log (1). The same however much is
+# waiting.
+START_PAGE_QUERIES = 12
 
 
 def test_the_start_page_query_count_is_pinned(
