@@ -23,9 +23,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from feedback.account_services import user_display_name
-from feedback.admin_tools import LargeTablePaginator, bulk_apply
+from feedback.admin_tools import LargeTablePaginator, bulk_apply, estimated_rows
 from feedback.cases.links import case_url
-from feedback.cases.selectors import cases_due_soon, cases_overdue
+from feedback.cases.selectors import cases_due_soon, cases_overdue, cases_search
 from feedback.cases.services import case_merge, case_outcome_record, case_outcome_validate
 from feedback.models import Case, CaseOutcome
 from strategy.models import Measure
@@ -138,6 +138,13 @@ def outcome_arguments(data: dict[str, Any]) -> dict[str, Any]:
     return {"outcome": data.get("outcome") or "", **outcome_details(data)}
 
 
+class CasePaginator(LargeTablePaginator):
+    """Exact up to 1,000: a search for a word found everywhere walks the list (see
+    `cases_search`), and counting 10,000 of its matches took 1.5 s (`make bench-large`)."""
+
+    EXACT_LIMIT = 1_000
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     """*Alle Rückmeldungen* (see the module docstring): every case with deadline and outcome;
@@ -166,18 +173,13 @@ class CaseAdmin(admin.ModelAdmin):
         "helpful",
     ]
     list_select_related = ["conversation__topic", "conversation__assignee", "comment"]
-    search_fields = [
-        "reference",
-        "conversation__subject",
-        "conversation__contact_name",
-        "comment__text",
-        "comment__author_name",
-    ]
+    # Searched by `cases_search` (`get_search_results`); the list only needs the box.
+    search_fields = ["reference"]
     search_help_text = _("Sucht in Vorgangsnummer, Betreff, Kommentartext und Namen.")
     sortable_by = ["received_at", "due"]
     list_per_page = 50
     show_full_result_count = False
-    paginator = LargeTablePaginator
+    paginator = CasePaginator
     action_form = MergeActionForm
     actions = ["merge_into"]
     readonly_fields = [
@@ -204,6 +206,12 @@ class CaseAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """Reference, subject, sender, comment text and name, through their indexes."""
+        return cases_search(queryset, search_term, estimate=estimated_rows), False
 
     def has_delete_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
         return False

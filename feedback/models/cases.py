@@ -28,6 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from feedback.models.indexes import trigram_indexes
+
 
 class CaseChannel(models.TextChoices):
     FORM = "form", _("Kontaktformular")
@@ -191,6 +193,8 @@ class Case(models.Model):
                 condition=Q(outcome="adopted"),
                 name="case_adopted_measure_idx",
             ),
+            # The search of Alle Rückmeldungen (feedback.cases.selectors.cases_search).
+            *trigram_indexes("case", ["reference"]),
         ]
         constraints = [
             models.CheckConstraint(
