@@ -510,9 +510,15 @@ def main() -> int:
                     "admin, 4 connections: Alle Rückmeldungen, overdue",
                     "/admin/feedback/case/?frist=ueberfaellig",
                 ),
+                # A word in a third of everything (walks the list) and a name with a
+                # number (found through the trigram indexes): feedback.cases.selectors.
                 (
                     "admin, 4 connections: Alle Rückmeldungen, search",
                     "/admin/feedback/case/?q=Glasfaser+Kita",
+                ),
+                (
+                    "admin, 4 connections: Alle Rückmeldungen, search by name",
+                    "/admin/feedback/case/?q=Nora+123",
                 ),
             ]:
                 if status(f"{server.base}{path}", cookie) != 200:
