@@ -4,8 +4,9 @@ outcomes and merging duplicates. Every change goes through `feedback.cases.servi
 The case list is *Alle Rückmeldungen*, the working list across channels: every
 conversation (contact form, e-mail) and every top-level comment has exactly one case, so one
 list of cases is one list of everything citizens sent, filtered by channel, status, topic,
-assignee and deadline, and searched by reference, subject, text and name. Each row opens
-its comment or conversation; the reference opens the case (outcome, merging)."""
+assignee and deadline, and searched by reference, subject, text and name (through indexes:
+`feedback.cases.selectors.cases_search`). Each row opens its comment or conversation; the
+reference opens the case (outcome, merging)."""
 
 from __future__ import annotations
 
