@@ -13,15 +13,15 @@ with the link to exactly the list it counts (the lists' own filter query strings
 - overdue cases and those due within two working days (`feedback.cases.selectors`): for
   those who may see cases (`view_case`).
 
-Every count is of a subset through an index, and the large ones are bounded: pending
-comments (`comment_status_idx`, read oldest first so the oldest's age stays exact), pending
-replies (`comment_pending_reply_idx`), overdue and due-soon cases (`case_awaiting_idx`) are
-counted up to `COUNT_LIMIT` and shown as "1000+" beyond it. A backlog of thousands needs no
-exact number on a start page, and counting 45,000 waiting comments and 80,000 overdue cases
-exactly took 300 ms of every view (`make bench-large`, bench/RESULTS.md). Open reports (the
-reports table, small beside the comments) and new or assigned conversations
-(`conversation_status_idx`, `conversation_assignee_idx`) are counted exactly. Six queries at
-most, however large the tables grow.
+Every count is of a subset through an index and stops at `COUNT_LIMIT` ("1000+" beyond):
+pending comments (`comment_status_idx`, read oldest first so the oldest's age stays exact),
+pending replies (`comment_pending_reply_idx`), new unassigned conversations
+(`conversation_unassigned_idx`), the user's open ones (`conversation_assignee_idx`), overdue
+and due-soon cases (`case_awaiting_idx`). A backlog of thousands needs no exact number on a
+start page, and counting 45,000 waiting comments, 80,000 overdue cases and 23,000 open
+conversations exactly took 300 ms of every view (`make bench-large`, bench/RESULTS.md). Open
+reports are counted exactly (the reports table is small beside the comments). Seven queries
+at most, however large the tables grow.
 """
 
 from __future__ import annotations
@@ -85,15 +85,19 @@ def attention_counts(*, user: Any) -> AttentionCounts:
     if user.has_perm("feedback.view_conversation"):
         unassigned = Q(status=ConversationStatus.NEW, assignee__isnull=True)
         mine = Q(assignee=user, status__in=WORKING_STATUSES)
-        conversations = Conversation.objects.filter(unassigned | mine).aggregate(
-            unassigned=Count("pk", filter=unassigned), mine=Count("pk", filter=mine)
-        )
-        counts["messages_unassigned"] = conversations["unassigned"]
-        counts["messages_mine"] = conversations["mine"]
+        counts["messages_unassigned"] = _bounded(Conversation.objects.filter(unassigned))
+        counts["messages_mine"] = _bounded(Conversation.objects.filter(mine))
     if user.has_perm("feedback.view_case"):
         counts["cases_overdue"] = _bounded(cases_overdue())
         counts["cases_due_soon"] = _bounded(cases_due_soon())
-    bounded = ["comments_pending", "replies_pending", "cases_overdue", "cases_due_soon"]
+    bounded = [
+        "comments_pending",
+        "replies_pending",
+        "messages_unassigned",
+        "messages_mine",
+        "cases_overdue",
+        "cases_due_soon",
+    ]
     capped = {name for name in bounded if (counts.get(name) or 0) > COUNT_LIMIT}
     counts.update(dict.fromkeys(capped, COUNT_LIMIT))
     return AttentionCounts(**counts, capped=frozenset(capped))
@@ -181,12 +185,14 @@ def attention_blocks(counts: AttentionCounts, *, now: datetime) -> list[Attentio
                         counts.messages_unassigned,
                         _("neue Nachrichten, niemandem zugewiesen"),
                         f"{conversations}?assignee__id__exact=niemand&status__exact=new",
+                        capped="messages_unassigned" in counts.capped,
                     ),
                     AttentionItem(
                         counts.messages_mine or 0,
                         _("offene Nachrichten, mir zugewiesen"),
                         f"{conversations}?assignee__id__exact={counts.user_pk}"
                         f"&status__in={','.join(WORKING_STATUSES)}",
+                        capped="messages_mine" in counts.capped,
                     ),
                 ],
             )

@@ -182,14 +182,20 @@ def test_large_counts_stop_at_the_limit_and_show_a_plus(work, page, moderator, t
     counts = attention_counts(user=moderator)
     assert counts.comments_pending == 2
     assert counts.cases_overdue == 2
-    assert counts.capped == {"comments_pending", "cases_overdue", "cases_due_soon"}
+    assert counts.capped == {
+        "comments_pending",
+        "messages_unassigned",
+        "cases_overdue",
+        "cases_due_soon",
+    }
     assert counts.oldest_pending_at == oldest.created_at
     html = signed_in(moderator).get(INDEX).content.decode()
     assert "<strong>2+</strong> Kommentare warten auf Prüfung" in html
     assert "der älteste wartet seit 2 Tagen" in html
     assert "<strong>2+</strong> Fälle überfällig" in html
     assert "<strong>2+</strong> Fälle fällig in 2 Arbeitstagen" in html
-    assert "<strong>3</strong> neue Nachrichten" in html  # counted exactly
+    assert "<strong>2+</strong> neue Nachrichten" in html
+    assert "<strong>1</strong> offene Nachrichten, mir zugewiesen" in html
 
 
 def test_editors_see_no_inbox_or_moderation_counts(work, editor, today):
@@ -203,10 +209,10 @@ def test_editors_see_no_inbox_or_moderation_counts(work, editor, today):
 
 
 # Session and user (2), the second factor (1), the user's and the groups' permissions (2),
-# the counts (6: pending comments with the oldest, pending replies, open reports,
-# conversations, overdue and due-soon cases), the admin log (1). The same however much is
-# waiting.
-START_PAGE_QUERIES = 12
+# the counts (7: pending comments with the oldest, pending replies, open reports, new
+# unassigned and the user's open conversations, overdue and due-soon cases), the admin log
+# (1). The same however much is waiting.
+START_PAGE_QUERIES = 13
 
 
 def test_the_start_page_query_count_is_pinned(
