@@ -524,6 +524,15 @@ def main() -> int:
                 if status(f"{server.base}{path}", cookie) != 200:
                     raise SystemExit(f"{path} does not answer 200 for the moderator")
                 header = f"Cookie: {cookie['Cookie']}"
+                # Every worker has rendered the page once before it is timed: the first
+                # admin list measured otherwise paid each worker's first admin request
+                # (imports, templates) and came out 3–5 times slower than in-process.
+                wrk(
+                    f"{server.base}{path}",
+                    args=argparse.Namespace(**{**vars(args), "duration": 2}),
+                    header=header,
+                    connections=ADMIN_CONNECTIONS,
+                )
                 results.append(
                     measure(server, name, path, args, header=header, connections=ADMIN_CONNECTIONS)
                 )
