@@ -97,3 +97,15 @@ def test_the_estimate_decides_the_way(feedback):
     assert " UNION " in plan
     walked = cases_search(Case.objects.all(), "Glasfaser", estimate=lambda m: 20_001).query
     assert " UNION " not in str(walked)
+
+
+def test_search_and_deadline_filter_together(feedback, moderator):
+    """The deadline filter adds the selector's conditions to the list's query (`&`), so it
+    must combine with a search's union and with the other filters."""
+    import time_machine
+
+    with time_machine.travel("2099-01-01 09:00+01:00", tick=False):
+        client = signed_in(moderator)
+        response = client.get(f"{CASES}?frist=ueberfaellig&channel__exact=form&q=Glasfaser")
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [feedback["glasfaser"]]
