@@ -73,9 +73,10 @@ SEARCH_DENSE_ABOVE = 20_000
 
 
 def _reference_start() -> re.Pattern[str]:
-    """The beginning of a reference number: `VERL-2026`, `verl-2026-0001`, …"""
+    """The beginning of a reference number: `VERL-2026`, `verl-2026-0001`, … (the prefix
+    alone is a word like any other: "Verl" is the town)."""
     prefix = re.escape(settings.REFERENCE_PREFIX)
-    return re.compile(rf"{prefix}-\d{{1,4}}(-\d*)?|{prefix}-?", re.I)
+    return re.compile(rf"{prefix}-\d{{1,4}}(-\d*)?", re.I)
 
 
 def cases_search(

@@ -78,6 +78,7 @@ def test_a_reference_is_found_by_its_beginning_in_any_case(feedback):
     assert found(reference.lower()) == {feedback["wlan"]}
     assert found(reference[:-1]) == set(feedback.values())  # all are numbered alike
     assert found(f"{reference} WLAN") == {feedback["wlan"]}
+    assert found("Verl Rathaus") == {feedback["wlan"]}  # the prefix alone is a word
 
 
 def test_the_admin_searches_through_the_selector(feedback, moderator):
