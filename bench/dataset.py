@@ -3,7 +3,9 @@
 `default`: 2,000 approved comments, 200 of them on the start page, the rest spread over the
 other content. `large`: 1,000,000 comments (a tenth of them replies; mostly approved, some
 pending, rejected or spam) and 100,000 conversations with 1–3 messages each, loaded with
-PostgreSQL's COPY so it takes minutes, not hours.
+PostgreSQL's COPY so it takes minutes, not hours. Then one case for every conversation and
+top-level comment (`cases_load`, one INSERT each), as the services would have opened them,
+so that *Alle Rückmeldungen* and the deadline counts have their real size.
 
 Run by bench/run.py inside Django (settings `verl_digital.settings.bench`); it writes only
 to the benchmark's own database.
@@ -357,6 +359,66 @@ def conversations_load(*, count: int) -> int:
     return loaded
 
 
+def cases_load() -> int:
+    """A case for every conversation and top-level comment that has none, in SQL.
+
+    As `feedback.cases.services` opens them (the status derived from the source's, received
+    when it came in), with due dates approximated in calendar days (10 working days ≈ 14,
+    the comments' moderation target ≈ 2 working days ≈ 3): the benchmark needs their sizes,
+    not the holidays. Comments draw numbers from the current year's counter, after the
+    conversations'.
+    """
+    from django.conf import settings
+
+    from feedback.models import Case
+
+    table = Case._meta.db_table
+    year = timezone.localdate().year
+    prefix = f"{settings.REFERENCE_PREFIX}-{year}-"
+    counter = ReferenceCounter.objects.filter(year=year).values_list("last_number", flat=True)
+    last = counter.first() or 0
+    columns = (
+        "reference, channel, conversation_id, comment_id, status, received_at, clock_started_on, "
+        "paused_days, due_date, answered_at, outcome, outcome_reason, outcome_organisation, "
+        "created_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} ({columns})
+            SELECT c.reference, c.channel, c.id, NULL,
+                   CASE c.status WHEN 'new' THEN 'received' ELSE c.status END,
+                   c.created_at, c.created_at::date, 0, c.created_at::date + 14,
+                   CASE WHEN c.status IN ('answered', 'closed') THEN c.last_message_at END,
+                   '', '', '', now()
+            FROM {Conversation._meta.db_table} c
+            WHERE NOT EXISTS (SELECT 1 FROM {table} k WHERE k.conversation_id = c.id)
+            """  # noqa: S608 - tables and columns are ours
+        )
+        loaded = cursor.rowcount
+        cursor.execute(
+            f"""
+            INSERT INTO {table} ({columns})
+            SELECT %s || lpad(n::text, greatest(6, length(n::text)), '0'),
+                   'comment', NULL, m.id,
+                   CASE m.status WHEN 'pending' THEN 'received'
+                                 WHEN 'approved' THEN 'in_progress' ELSE 'closed' END,
+                   m.created_at, m.created_at::date, 0, m.created_at::date + 3,
+                   NULL, '', '', '', now()
+            FROM (
+                SELECT *, %s + row_number() OVER (ORDER BY id) AS n
+                FROM {Comment._meta.db_table} c
+                WHERE c.parent_id IS NULL AND NOT c.is_official
+                  AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.comment_id = c.id)
+            ) m
+            """,  # noqa: S608 - tables and columns are ours
+            [prefix, last],
+        )
+        comments = cursor.rowcount
+    ReferenceCounter.objects.update_or_create(year=year, defaults={"last_number": last + comments})
+    return loaded + comments
+
+
 def challenges_write(path: Path, *, count: int) -> None:
     """Write `count` captcha keys with their answers, "key answer" lines for bench/post.lua.
 
@@ -410,5 +472,8 @@ def digest_sent() -> None:
 
 
 def analyze() -> None:
+    """Statistics for the planner, and the visibility map a running site's autovacuum keeps:
+    right after COPY every index-only scan still visits the table (and every first read
+    writes hint bits), which made the first runs of the admin lists several times slower."""
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM (ANALYZE)")

@@ -224,11 +224,12 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, str]:
             mixed=size["mixed"],
         )
         conversations = dataset.conversations_load(count=size["conv"]) if size["conv"] else 0
+        cases = dataset.cases_load()
         dataset.digest_sent()
         dataset.analyze()
         print(
-            f"loaded {loaded:,} comments and {conversations:,} conversations "
-            f"in {time.monotonic() - started:.0f} s"
+            f"loaded {loaded:,} comments, {conversations:,} conversations and {cases:,} "
+            f"cases in {time.monotonic() - started:.0f} s"
         )
     moderator = dataset.moderator_ensure()
     # The cache may hold pages of an earlier run's database.
@@ -266,8 +267,8 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, str]:
 
 
 def case_page() -> str:
-    """A case page's path; the bench data's conversations are loaded by COPY without cases,
-    so one case is opened through the service when there is none."""
+    """A case page's path (bench/dataset.py loads the cases; one is opened through the
+    service when there is none)."""
     from feedback.cases.links import case_url
     from feedback.cases.services import case_open_for_conversation
     from feedback.models import Case, Conversation
@@ -498,10 +499,36 @@ def main() -> int:
                     "/admin/feedback/comment/?status__exact=alle",
                 ),
                 ("admin, 4 connections: inbox", "/admin/feedback/conversation/"),
+                # The start page (feedback.attention) and the lists its counts link to.
+                ("admin, 4 connections: start page", "/admin/"),
+                ("admin, 4 connections: Alle Rückmeldungen", "/admin/feedback/case/"),
+                (
+                    "admin, 4 connections: Alle Rückmeldungen, overdue",
+                    "/admin/feedback/case/?frist=ueberfaellig",
+                ),
+                # A word in a third of everything (walks the list) and a name with a
+                # number (found through the trigram indexes): feedback.cases.selectors.
+                (
+                    "admin, 4 connections: Alle Rückmeldungen, search",
+                    "/admin/feedback/case/?q=Glasfaser+Kita",
+                ),
+                (
+                    "admin, 4 connections: Alle Rückmeldungen, search by name",
+                    "/admin/feedback/case/?q=Nora+123",
+                ),
             ]:
                 if status(f"{server.base}{path}", cookie) != 200:
                     raise SystemExit(f"{path} does not answer 200 for the moderator")
                 header = f"Cookie: {cookie['Cookie']}"
+                # Every worker has rendered the page once before it is timed: the first
+                # admin list measured otherwise paid each worker's first admin request
+                # (imports, templates) and came out 3–5 times slower than in-process.
+                wrk(
+                    f"{server.base}{path}",
+                    args=argparse.Namespace(**{**vars(args), "duration": 2}),
+                    header=header,
+                    connections=ADMIN_CONNECTIONS,
+                )
                 results.append(
                     measure(server, name, path, args, header=header, connections=ADMIN_CONNECTIONS)
                 )

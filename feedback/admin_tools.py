@@ -50,22 +50,24 @@ class LargeTablePaginator(Paginator):
         bounded = queryset[: self.EXACT_LIMIT + 1].count()
         if bounded <= self.EXACT_LIMIT:
             return bounded
-        return max(bounded, self._estimate(queryset))
+        return max(bounded, estimated_rows(queryset))
 
-    @staticmethod
-    def _estimate(queryset: QuerySet) -> int:
-        with connections[queryset.db].cursor() as cursor:
-            if not queryset.query.where and not queryset.query.combinator:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [queryset.model._meta.db_table],
-                )
-                return cursor.fetchone()[0]
-            sql, params = queryset.query.sql_with_params()
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-            plan = json.loads(plan) if isinstance(plan, str) else plan
-            return int(plan[0]["Plan"]["Plan Rows"])
+
+def estimated_rows(queryset: QuerySet) -> int:
+    """PostgreSQL's estimate of the rows of `queryset`, without reading them: the table's
+    row estimate (`pg_class.reltuples`) when nothing is filtered, otherwise EXPLAIN's."""
+    with connections[queryset.db].cursor() as cursor:
+        if not queryset.query.where and not queryset.query.combinator:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [queryset.model._meta.db_table],
+            )
+            return cursor.fetchone()[0]
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def bulk_apply(objects: Iterable[T], step: Callable[[T], object]) -> tuple[int, int]:

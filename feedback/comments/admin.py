@@ -493,6 +493,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Auszug"))
     def excerpt(self, comment: Comment) -> str:
+        # A reply has no case (not in *Alle Rückmeldungen*): the queue says what it is.
+        if comment.parent_id is not None:
+            return _("Antwort: %(excerpt)s") % {"excerpt": comment.excerpt}
         return comment.excerpt
 
     @admin.display(description=_("Seite"))

@@ -29,6 +29,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from feedback.models.indexes import trigram_indexes
+
 
 class CaseChannel(models.TextChoices):
     FORM = "form", _("Kontaktformular")
@@ -61,6 +63,13 @@ class AnswerTargetUnit(models.TextChoices):
 # Statuses in which the town owes the citizen an answer (the deadline runs or is paused).
 OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING)
 
+# Cases whose deadline runs now (`CaseQuerySet.awaiting`); also the condition of the partial
+# index `case_awaiting_idx`, which PostgreSQL uses only for this very condition.
+AWAITING = Q(purged_at__isnull=True) & (
+    Q(status=CaseStatus.RECEIVED)
+    | Q(status=CaseStatus.IN_PROGRESS, channel__in=[CaseChannel.FORM, CaseChannel.EMAIL])
+)
+
 
 class CaseQuerySet(models.QuerySet):
     """Reads of cases; the deadline selectors the staff alerts build on.
@@ -77,10 +86,7 @@ class CaseQuerySet(models.QuerySet):
 
     def awaiting(self) -> CaseQuerySet:
         """Cases whose deadline runs now (see the class docstring)."""
-        return self.live().filter(
-            Q(status=CaseStatus.RECEIVED)
-            | Q(status=CaseStatus.IN_PROGRESS, channel__in=[CaseChannel.FORM, CaseChannel.EMAIL])
-        )
+        return self.filter(AWAITING)
 
     def overdue(self, *, today: date | None = None) -> CaseQuerySet:
         """Awaiting cases whose due date has passed (`today` defaults to the local date)."""
@@ -178,11 +184,21 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="case_received_idx"),
             models.Index(fields=["status", "due_date"], name="case_status_due_idx"),
+            # Overdue and due-soon cases, newest first, and their counts on the start page:
+            # read from the index alone (due_date included), however many there are.
+            models.Index(
+                fields=["-received_at", "-id"],
+                include=["due_date"],
+                condition=AWAITING,
+                name="case_awaiting_idx",
+            ),
             models.Index(
                 fields=["outcome_measure"],
                 condition=Q(outcome="adopted"),
                 name="case_adopted_measure_idx",
             ),
+            # The search of Alle Rückmeldungen (feedback.cases.selectors.cases_search).
+            *trigram_indexes("case", ["reference"]),
         ]
         constraints = [
             models.CheckConstraint(

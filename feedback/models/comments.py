@@ -224,6 +224,12 @@ class Comment(models.Model):
                 condition=Q(is_official=True),
                 name="comment_official_idx",
             ),
+            # The start page's count of waiting replies (replies have no case).
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="pending", parent__isnull=False),
+                name="comment_pending_reply_idx",
+            ),
             models.Index(fields=["moderators_notified_at"], name="comment_notified_idx"),
             GinIndex(fields=["search_vector"], name="comment_search_idx"),
             # The queue's search (`icontains`, i.e. UPPER(…) LIKE '%…%') through pg_trgm.

@@ -201,6 +201,14 @@ class Conversation(models.Model):
                 fields=["assignee", "-last_message_at", "-id"], name="conversation_assignee_idx"
             ),
             models.Index(fields=["contact_email"], name="conversation_contact_idx"),
+            # New messages nobody is responsible for: the start page's count and its list.
+            models.Index(
+                fields=["-last_message_at", "-id"],
+                condition=Q(status="new", assignee__isnull=True),
+                name="conversation_unassigned_idx",
+            ),
+            # The searches of the inbox and of Alle Rückmeldungen (`icontains`).
+            *trigram_indexes("conv", ["subject", "contact_name"]),
         ]
 
     def __str__(self) -> str:

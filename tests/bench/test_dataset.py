@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from bench import dataset
 from feedback.captcha import challenge_read
-from feedback.models import Comment, CommentStatus, Conversation, Message
+from feedback.models import Case, Comment, CommentStatus, Conversation, Message, ReferenceCounter
 from strategy.models import Page
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,26 @@ def test_conversations_load_threads_messages_into_each_conversation(verl_content
     assert loaded == Conversation.objects.count() == 12
     assert Message.objects.count() >= 12
     assert not Conversation.objects.filter(messages=None).exists()
+
+
+def test_cases_load_opens_one_case_per_conversation_and_top_level_comment(verl_content):
+    """Alle Rückmeldungen and the deadline counts need their real sizes in the benchmark."""
+    dataset.comments_load(count=40, on_start=10, replies=0.25, mixed=True)
+    dataset.conversations_load(count=12)
+
+    assert dataset.cases_load() == 12 + 30
+    assert dataset.cases_load() == 0  # only what has none
+    top_level = Comment.objects.filter(parent=None)
+    assert Case.objects.filter(comment__in=top_level).count() == 30
+    assert not Case.objects.filter(comment__parent__isnull=False).exists()
+    assert Case.objects.filter(conversation__isnull=False).count() == 12
+    references = list(Case.objects.values_list("reference", flat=True))
+    assert len(set(references)) == len(references)
+    assert ReferenceCounter.objects.get().last_number == 12 + 30
+    pending = Case.objects.filter(comment__status=CommentStatus.PENDING)
+    assert set(pending.values_list("status", flat=True)) <= {"received"}
+    for case in Case.objects.all():
+        case.full_clean()
 
 
 def test_challenges_written_for_the_post_run_are_valid_keys_with_their_answers(tmp_path):

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from feedback import attention
 from feedback.appeals.services import appeal_decide, appeal_submit
 from feedback.attention import attention_blocks, attention_counts
 from feedback.comments import services as comment_services
@@ -114,6 +115,31 @@ def test_each_count_links_to_exactly_its_items(work, moderator, today):
     assert rows(client, items[APPEALS].url) == {work["appeal"].pk}
 
 
+def test_a_waiting_reply_is_counted_and_found_in_the_queue_as_a_reply(work, page, moderator, today):
+    """A reply has no case, so it is not in *Alle Rückmeldungen*: the start page counts it
+    among the comments waiting, says so, and its link opens the queue that shows it."""
+    with at(12):
+        parent = comment_services.comment_submit(target=page, author_name="P", text="Frage")
+        comment_services.comment_approve(comment=parent, moderator=moderator)
+    parent.refresh_from_db()
+    with at(16, 8):
+        reply = comment_services.comment_submit(
+            target=page, author_name="R", text="Eine Antwort", parent=parent
+        )
+    assert not Case.objects.filter(comment=reply).exists()
+    counts = attention_counts(user=moderator)
+    assert (counts.comments_pending, counts.replies_pending) == (2, 1)
+
+    item = links(moderator)["Kommentare warten auf Prüfung"]
+    assert item.count == 2
+    assert item.note == "davon 1 Antwort, der älteste wartet seit 1 Stunde"
+    client = signed_in(moderator)
+    assert rows(client, item.url) == {work["waiting"].pk, reply.pk}
+    html = client.get(item.url).content.decode()
+    assert "Antwort: Eine Antwort" in html
+    assert html.count("Antwort: ") == 1  # the top-level comment is not marked
+
+
 def test_the_start_page_shows_the_counts_with_their_links(work, moderator, today):
     response = signed_in(moderator).get(INDEX)
     html = response.content.decode()
@@ -165,6 +191,37 @@ def test_assigned_messages_are_mine_until_answered(work, moderator, today):
     assert attention_counts(user=moderator).messages_mine == 1
 
 
+def test_large_counts_stop_at_the_limit_and_show_a_plus(work, page, moderator, today, monkeypatch):
+    """Counting 45,000 waiting comments exactly cost every view of the start page (make
+    bench-large): beyond COUNT_LIMIT the page says "n+", and the oldest is still the oldest."""
+    monkeypatch.setattr(attention, "COUNT_LIMIT", 2)
+    with at(14):
+        oldest = comment_services.comment_submit(target=page, author_name="O", text="Älteste")
+    with at(16, 8):
+        comment_services.comment_submit(target=page, author_name="C", text="Noch eine")
+    with at(1, 11):
+        form_message("Zweite alte Frage")
+        form_message("Dritte alte Frage")
+
+    counts = attention_counts(user=moderator)
+    assert counts.comments_pending == 2
+    assert counts.cases_overdue == 2
+    assert counts.capped == {
+        "comments_pending",
+        "messages_unassigned",
+        "cases_overdue",
+        "cases_due_soon",
+    }
+    assert counts.oldest_pending_at == oldest.created_at
+    html = signed_in(moderator).get(INDEX).content.decode()
+    assert "<strong>2+</strong> Kommentare warten auf Prüfung" in html
+    assert "der älteste wartet seit 2 Tagen" in html
+    assert "<strong>2+</strong> Fälle überfällig" in html
+    assert "<strong>2+</strong> Fälle fällig in 2 Arbeitstagen" in html
+    assert "<strong>2+</strong> neue Nachrichten" in html
+    assert "<strong>1</strong> offene Nachrichten, mir zugewiesen" in html
+
+
 def test_editors_see_no_inbox_or_moderation_counts(work, editor, today):
     counts = attention_counts(user=editor)
     assert counts.messages_unassigned is None
@@ -176,9 +233,10 @@ def test_editors_see_no_inbox_or_moderation_counts(work, editor, today):
 
 
 # Session and user (2), the second factor (1), the user's and the groups' permissions (2),
-# the counts (6: pending comments with the oldest, open reports, conversations, overdue and
-# due-soon cases, open appeals), the admin log (1). The same however much is waiting.
-START_PAGE_QUERIES = 12
+# the counts (8: pending comments with the oldest, pending replies, open reports, new
+# unassigned and the user's open conversations, overdue and due-soon cases, open appeals),
+# the admin log (1). The same however much is waiting.
+START_PAGE_QUERIES = 14
 
 
 def test_the_start_page_query_count_is_pinned(
