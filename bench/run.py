@@ -380,6 +380,10 @@ def checks(results: list[Result]) -> list[str]:
     if start:
         ratio = start.rps / start.bare_rps
         lines.append(f"- start page ≥ 70 % of the bare view: {ratio:.0%} {_mark(ratio >= 0.7)}")
+    case = by_name.get("case page")
+    if case:
+        ratio = case.rps / case.bare_rps
+        lines.append(f"- case page ≥ 40 % of the bare view: {ratio:.0%} {_mark(ratio >= 0.4)}")
     for r in results:
         if r.name.startswith(("start", "measure", "transparency", "search")):
             ratio = r.p99 / r.bare_p99
