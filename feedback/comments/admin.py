@@ -1,9 +1,10 @@
-"""The moderation queue, the moderation log, readers' reports and rejection reasons.
+"""The moderation queue: the comment list and a comment's page (the moderation log, readers'
+reports and rejection reasons are `feedback.comments.log_admin`).
 
 Every change goes through `feedback.comments.services`, never a plain save: bulk actions and
 the change form call the services, and the form explains a refused step with the same checks
 (`comment_step_check`). Readers' reports are resolved on the comment's page or as actions of
-the report list (dismissed, or the comment hidden). The queue opens on pending comments,
+the report list. The queue opens on pending comments,
 oldest first (`queue_status`). Comments cannot be added here. The queue loads the commented items
 per content type, not per row (see `feedback.admin_tools` for long lists). Citizens' e-mail
 addresses (fields and search) are shown only to staff with `feedback.change_comment`.
@@ -16,7 +17,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
@@ -31,10 +31,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext_lazy
 
 from feedback.account_services import user_display_name
-from feedback.admin_tools import LargeTablePaginator, ReadOnlyInline, bulk_apply
+from feedback.admin_tools import LargeTablePaginator, ReadOnlyInline
 from feedback.cases.admin import (
     DeadlineFilter,
     OutcomeFields,
@@ -44,6 +44,11 @@ from feedback.cases.admin import (
 )
 from feedback.cases.services import case_outcome_validate
 from feedback.comments import services
+from feedback.comments.admin_actions import (
+    REASON_MISSING,
+    moderation_bulk_action,
+    reason_field,
+)
 from feedback.measure_links.admin import (
     CommentMeasureLinkInline,
     MeasureFilter,
@@ -58,7 +63,6 @@ from feedback.models import (
     CommentStatus,
     MeasureLink,
     ModerationAction,
-    RejectionReason,
     commentable_models,
 )
 from feedback.text import clean_text
@@ -176,20 +180,10 @@ class ReportedFilter(admin.SimpleListFilter):
 
 # The decisions that need a reason from the list (the author is shown it and may object).
 REASONED_DECISIONS = frozenset({"reject", "spam", "hide"})
-REASON_MISSING = _("Bitte wählen Sie einen Grund aus der Liste der Ablehnungsgründe.")
-
-
-def _reason_field(**options: Any) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        queryset=RejectionReason.objects.filter(is_active=True),
-        required=False,
-        label=_("Grund"),
-        **options,
-    )
 
 
 class CommentActionForm(MeasureLinkActionForm):
-    rejection_reason = _reason_field(empty_label=_("– Grund für Ablehnen, Spam oder Ausblenden –"))
+    rejection_reason = reason_field(empty_label=_("– Grund für Ablehnen, Spam oder Ausblenden –"))
 
 
 class CommentTextField(forms.CharField):
@@ -222,7 +216,7 @@ class CommentAdminForm(forms.ModelForm):
     ]
 
     decision = forms.ChoiceField(label=_("Moderation"), choices=DECISIONS, required=False)
-    rejection_reason = _reason_field(
+    rejection_reason = reason_field(
         help_text=_(
             "Pflicht beim Ablehnen, beim Markieren als Spam und beim Ausblenden. Die Verfasserin "
             "oder der Verfasser sieht ihn und kann 14 Tage lang Widerspruch einlegen. Wird ein "
@@ -308,54 +302,18 @@ class CommentReportInline(ReadOnlyInline, admin.TabularInline):
     fields = ["created_at", "reason", "note", "resolved_at"]
 
 
-def _rejection_reason(request: HttpRequest) -> RejectionReason | None:
-    """The active rejection reason chosen next to the bulk actions, if any."""
-    reason_id = request.POST.get("rejection_reason", "")
-    if not reason_id.isdigit():
-        return None
-    return RejectionReason.objects.filter(is_active=True, pk=reason_id).first()
+SKIPPED = ngettext_lazy(
+    "%(count)d Kommentar wurde übersprungen: Sein Status erlaubt diesen Schritt nicht.",
+    "%(count)d Kommentare wurden übersprungen: Ihr Status erlaubt diesen Schritt nicht.",
+    "count",
+)
 
 
 def _moderation_action(
-    name: str,
-    service: Callable[..., Any],
-    description: Any,
-    done: Any,
-    *,
-    reason_keyword: str = "",
+    name: str, service: Callable[..., Any], description: Any, done: Any, **options: Any
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], None]:
-    """A bulk action taking one moderation step per selected comment through `service`.
-
-    `done` is the success message (`ngettext_lazy` counting "count"). Comments whose state
-    does not allow the step are skipped and counted; rejecting, marking as spam and hiding
-    need a chosen reason, passed to the service as `reason_keyword`.
-    """
-
-    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-        arguments: dict[str, Any] = {"moderator": request.user}
-        if reason_keyword:
-            arguments[reason_keyword] = _rejection_reason(request)
-            if arguments[reason_keyword] is None:
-                messages.error(request, REASON_MISSING)
-                return
-        succeeded, skipped = bulk_apply(
-            queryset, lambda comment: service(comment=comment, **arguments)
-        )
-        if succeeded:
-            messages.success(request, done % {"count": succeeded})
-        if skipped:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(count)d Kommentar wurde übersprungen: Sein Status erlaubt diesen Schritt nicht.",
-                    "%(count)d Kommentare wurden übersprungen: Ihr Status erlaubt diesen Schritt nicht.",
-                    skipped,
-                )
-                % {"count": skipped},
-            )
-
-    action.__name__ = name
-    return admin.action(description=description, permissions=["change"])(action)
+    """A bulk action on the selected comments (`moderation_bulk_action`)."""
+    return moderation_bulk_action(name, service, description, done, skipped=SKIPPED, **options)
 
 
 @admin.register(Comment)
@@ -701,157 +659,3 @@ class CommentAdmin(admin.ModelAdmin):
     )
     def link_to_measure(self, request: HttpRequest, queryset: QuerySet) -> None:
         measure_link_action(self, request, queryset, "comment")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Logs and reports are written by the services only."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-
-class CommentLogAdmin(ReadOnlyAdmin):
-    """Read-only lists of rows about one comment each (log entries, reports)."""
-
-    class Media:
-        css = {"all": ["css/admin.css"]}
-
-    list_select_related = ["comment"]
-    show_full_result_count = False
-    paginator = LargeTablePaginator
-
-    @admin.display(description=_("Kommentar"))
-    def comment_link(self, row: ModerationAction | CommentReport) -> str:
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:feedback_comment_change", args=[row.comment_id]),
-            row.comment.excerpt,
-        )
-
-
-@admin.register(ModerationAction)
-class ModerationActionAdmin(CommentLogAdmin):
-    list_display = [
-        "created_at",
-        "action",
-        "comment_link",
-        "actor_name",
-        "decision_reason",
-        "reason",
-    ]
-    list_filter = ["action", "decision_reason", ("created_at", admin.DateFieldListFilter)]
-    list_select_related = ["comment", "decision_reason"]
-    search_fields = ["actor_name", "reason"]
-
-
-class ReportActionForm(ActionForm):
-    note = forms.CharField(label=_("Begründung fürs Protokoll"), required=False, max_length=500)
-    rejection_reason = _reason_field(empty_label=_("– Grund für „Ausblenden“ –"))
-
-
-def _report_action(
-    name: str,
-    service: Callable[..., Any],
-    description: Any,
-    done: Any,
-    *,
-    reason_keyword: str = "",
-) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], None]:
-    """A bulk action on reports that decides on their comments through `service`: once per
-    comment, whose open reports it resolves. `done` counts the comments ("count"); hiding
-    needs a reason from the list, passed to the service as `reason_keyword`."""
-
-    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-        arguments: dict[str, Any] = {
-            "moderator": request.user,
-            "reason": request.POST.get("note", "").strip()[:500],
-        }
-        if reason_keyword:
-            arguments[reason_keyword] = _rejection_reason(request)
-            if arguments[reason_keyword] is None:
-                messages.error(request, REASON_MISSING)
-                return
-        comments = Comment.objects.filter(pk__in=queryset.values("comment")).order_by("pk")
-        succeeded, skipped = bulk_apply(
-            comments, lambda comment: service(comment=comment, **arguments)
-        )
-        if succeeded:
-            messages.success(request, done % {"count": succeeded})
-        if skipped:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(count)d Kommentar wurde übersprungen: Er hat keine offenen Meldungen mehr oder sein Status erlaubt diesen Schritt nicht.",
-                    "%(count)d Kommentare wurden übersprungen: Sie haben keine offenen Meldungen mehr oder ihr Status erlaubt diesen Schritt nicht.",
-                    skipped,
-                )
-                % {"count": skipped},
-            )
-
-    action.__name__ = name
-    return admin.action(description=description, permissions=["moderate"])(action)
-
-
-@admin.register(CommentReport)
-class CommentReportAdmin(CommentLogAdmin):
-    """Readers' reports. Moderators resolve them here too: the report was unfounded
-    (the comment stays public) or the comment is hidden, each a logged moderation step."""
-
-    list_display = ["reported", "reason", "note", "comment_link", "comment_status", "resolved"]
-    list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["comment"]
-    action_form = ReportActionForm
-    actions = [
-        _report_action(
-            "dismiss_reports",
-            services.comment_reports_dismiss,
-            _("Meldung zurückweisen (Kommentar bleibt sichtbar)"),
-            ngettext_lazy(
-                "Meldungen zu %(count)d Kommentar zurückgewiesen.",
-                "Meldungen zu %(count)d Kommentaren zurückgewiesen.",
-                "count",
-            ),
-        ),
-        _report_action(
-            "hide_comments",
-            services.comment_hide,
-            _("Kommentar ausblenden"),
-            ngettext_lazy(
-                "%(count)d Kommentar ausgeblendet.", "%(count)d Kommentare ausgeblendet.", "count"
-            ),
-            reason_keyword="rejection_reason",
-        ),
-    ]
-
-    def has_moderate_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("feedback.change_comment")
-
-    @admin.display(description=_("gemeldet am"), ordering="created_at")
-    def reported(self, report: CommentReport) -> str:
-        return date_format(timezone.localtime(report.created_at), "SHORT_DATETIME_FORMAT")
-
-    @admin.display(description=_("erledigt am"), ordering="resolved_at")
-    def resolved(self, report: CommentReport) -> str:
-        if report.resolved_at is None:
-            return "–"
-        return date_format(timezone.localtime(report.resolved_at), "SHORT_DATETIME_FORMAT")
-
-    @admin.display(description=_("Kommentar ist"))
-    def comment_status(self, report: CommentReport) -> str:
-        comment = report.comment
-        if comment.is_hidden:
-            return _("%(status)s, ausgeblendet") % {"status": comment.get_status_display()}
-        return comment.get_status_display()
-
-
-@admin.register(RejectionReason)
-class RejectionReasonAdmin(admin.ModelAdmin):
-    list_display = ["title", "is_active", "position"]
-    list_editable = ["is_active", "position"]
-    search_fields = ["title", "text"]
