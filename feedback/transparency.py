@@ -36,6 +36,7 @@ from django.conf import settings
 from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from feedback.models import (
     CaseChannel,
@@ -46,6 +47,7 @@ from feedback.models import (
     Direction,
     Message,
 )
+from feedback.transparency_record import MonthTable
 from feedback.transparency_stats import Share
 
 COMMENT_CHANNEL = CaseChannel.COMMENT.value
@@ -113,6 +115,15 @@ class TransparencyReport:
     @property
     def channel_totals(self) -> tuple[int, ...]:
         return tuple(sum(month.counts[i] for month in self.months) for i in range(len(CHANNELS)))
+
+    @property
+    def by_month(self) -> MonthTable:
+        """Contributions per month and channel, with a total column."""
+        return MonthTable(
+            labels=[*(str(channel.label) for channel in self.channels), str(_("Gesamt"))],
+            rows=[(month.month, [*month.counts, month.total]) for month in self.months],
+            totals=[*self.channel_totals, self.total],
+        )
 
 
 def _zone() -> ZoneInfo:

@@ -152,6 +152,15 @@ class RecordMonth:
 
 
 @dataclass(frozen=True)
+class MonthTable:
+    """A table of counts per month with a total row (`feedback/includes/month_table.html`)."""
+
+    labels: list[str]
+    rows: list[tuple[date, list[int]]]
+    totals: list[int]
+
+
+@dataclass(frozen=True)
 class ModerationRecord:
     columns: list[str]  # the keys of RECORD_COLUMNS when it was computed
     reasons: list[str]  # reasons chosen in the period, in the moderators' order; "" last
@@ -164,18 +173,6 @@ class ModerationRecord:
     @property
     def reason_labels(self) -> list[str]:
         return [reason or str(_("ohne Angabe eines Grundes")) for reason in self.reasons]
-
-    @property
-    def rows(self) -> list[tuple[date, list[int], list[int]]]:
-        """Per month: the counts in the order of `columns`, the rejections by reason."""
-        return [
-            (
-                month.month,
-                [month.count(key) for key in self.columns],
-                [item.count for item in month.rejected_by_reason],
-            )
-            for month in self.months
-        ]
 
     def total(self, key: str) -> int:
         return sum(month.count(key) for month in self.months)
@@ -190,6 +187,20 @@ class ModerationRecord:
             sum(month.rejected_by_reason[i].count for month in self.months)
             for i in range(len(self.reasons))
         ]
+
+    @property
+    def decisions(self) -> MonthTable:
+        """The figures per month, in the order of `columns`."""
+        rows = [(month.month, [month.count(key) for key in self.columns]) for month in self.months]
+        return MonthTable(labels=self.column_labels, rows=rows, totals=self.totals)
+
+    @property
+    def rejections_by_reason(self) -> MonthTable:
+        rows = [
+            (month.month, [item.count for item in month.rejected_by_reason])
+            for month in self.months
+        ]
+        return MonthTable(labels=self.reason_labels, rows=rows, totals=self.reason_totals)
 
 
 def _by_month(rows: QuerySet, dated_by: str, zone: Any, *group: str) -> QuerySet:

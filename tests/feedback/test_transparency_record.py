@@ -111,7 +111,7 @@ def test_decisions_count_in_the_month_they_were_taken(moderator):
     ]
     assert result.totals == [6, 1, 3, 1, 1, 0, 0, 0]
     assert result.reason_totals == [1, 1, 1]
-    assert len(result.rows) == 12
+    assert len(result.decisions.rows) == len(result.rejections_by_reason.rows) == 12
 
 
 def test_a_corrected_decision_counts_twice(moderator):
