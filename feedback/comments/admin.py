@@ -15,11 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -35,24 +33,14 @@ from django.utils.translation import ngettext_lazy
 
 from feedback.account_services import user_display_name
 from feedback.admin_tools import LargeTablePaginator, ReadOnlyInline
-from feedback.cases.admin import (
-    DeadlineFilter,
-    OutcomeFields,
-    due_date_display,
-    outcome_arguments,
-    outcome_details,
-)
-from feedback.cases.services import case_outcome_validate
+from feedback.cases.admin import DeadlineFilter, due_date_display, outcome_details
 from feedback.comments import services
-from feedback.comments.admin_actions import (
-    REASON_MISSING,
-    moderation_bulk_action,
-    reason_field,
-)
+from feedback.comments.admin_actions import moderation_bulk_action
+from feedback.comments.admin_filters import ReportedFilter, StatusFilter, TargetFilter, queue_status
+from feedback.comments.admin_forms import ANSWER_FIELDS, CommentActionForm, CommentAdminForm
 from feedback.measure_links.admin import (
     CommentMeasureLinkInline,
     MeasureFilter,
-    MeasureLinkActionForm,
     measure_link_action,
     measure_links_save,
 )
@@ -63,10 +51,7 @@ from feedback.models import (
     CommentStatus,
     MeasureLink,
     ModerationAction,
-    commentable_models,
 )
-from feedback.text import clean_text
-from strategy.base import TransitionNotAllowed
 
 
 def _can_see_addresses(request: HttpRequest) -> bool:
@@ -77,215 +62,6 @@ def _can_see_addresses(request: HttpRequest) -> bool:
 # What only those who may see addresses may filter on: hidden from a form is not enough, since
 # `?author_email__startswith=v` spells an address out one character at a time.
 ADDRESS_FIELDS = frozenset({"author_email"})
-
-
-class TargetFilter(admin.SimpleListFilter):
-    """Comments of one content item. Lists only items that have comments."""
-
-    title = _("Seite")
-    parameter_name = "ziel"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        choices = []
-        for model in commentable_models():
-            content_type = ContentType.objects.get_for_model(model)
-            has_comments = Comment.objects.filter(
-                content_type=content_type, object_id=OuterRef("pk")
-            )
-            items = model.objects.filter(Exists(has_comments)).order_by("title")
-            # Titles only: whole items (with their bodies) for a filter list cost more than
-            # the rest of the page.
-            for pk, title in items.values_list("pk", "title"):
-                choices.append((f"{content_type.pk}-{pk}", title))
-        return choices
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if not self.value():
-            return queryset
-        content_type_id, _dash, object_id = self.value().partition("-")
-        if not (content_type_id.isdigit() and object_id.isdigit()):
-            return queryset.none()
-        return queryset.filter(content_type_id=content_type_id, object_id=object_id)
-
-
-# The queue's status filter: `?status__exact=…` (the link in the moderators' digest too).
-STATUS_PARAMETER = "status__exact"
-ALL_STATUSES = "alle"
-# Query parameters that only page or sort the list: with nothing else, the queue shows what
-# waits for a moderator.
-_PAGING_PARAMETERS = frozenset({"o", "p", "e"})
-
-
-def queue_status(request: HttpRequest) -> str:
-    """The status the comment list shows: the one chosen, else "pending" for the bare list.
-
-    A search or another filter looks at every status unless one is chosen, so that
-    "mit offenen Meldungen" (approved comments) is not emptied by the default.
-    """
-    chosen = request.GET.get(STATUS_PARAMETER)
-    if chosen:
-        return chosen
-    if set(request.GET) - _PAGING_PARAMETERS:
-        return ALL_STATUSES
-    return CommentStatus.PENDING
-
-
-class StatusFilter(admin.SimpleListFilter):
-    """Status, opening on "Wartet auf Prüfung", with "Alle" as a choice of its own."""
-
-    title = _("Status")
-    parameter_name = STATUS_PARAMETER
-
-    def __init__(self, request: HttpRequest, *args: Any) -> None:
-        self.current = queue_status(request)
-        super().__init__(request, *args)
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return list(CommentStatus.choices)
-
-    def value(self) -> str:
-        return self.current
-
-    def choices(self, changelist: Any) -> Any:
-        for value, label in [(ALL_STATUSES, _("Alle")), *self.lookup_choices]:
-            yield {
-                "selected": self.current == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.current == ALL_STATUSES:
-            return queryset
-        if self.current not in CommentStatus.values:
-            return queryset.none()
-        return queryset.filter(status=self.current)
-
-
-class ReportedFilter(admin.SimpleListFilter):
-    title = _("Meldungen")
-    parameter_name = "gemeldet"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("offen", _("mit offenen Meldungen")), ("ausgeblendet", _("ausgeblendet"))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "offen":
-            open_reports = CommentReport.objects.open().filter(comment=OuterRef("pk"))
-            return queryset.filter(Exists(open_reports))
-        if self.value() == "ausgeblendet":
-            return queryset.filter(hidden_at__isnull=False)
-        return queryset
-
-
-# The decisions that need a reason from the list (the author is shown it and may object).
-REASONED_DECISIONS = frozenset({"reject", "spam", "hide"})
-
-
-class CommentActionForm(MeasureLinkActionForm):
-    rejection_reason = reason_field(empty_label=_("– Grund für Ablehnen, Spam oder Ausblenden –"))
-
-
-class CommentTextField(forms.CharField):
-    """Browsers send CRLF; compared as stored, so an untouched text never counts as edited."""
-
-    def to_python(self, value: Any) -> str:
-        return clean_text(super().to_python(value))
-
-
-ANSWER_FIELDS = (
-    "official_answer",
-    "outcome",
-    "outcome_measure",
-    "outcome_reason",
-    "outcome_organisation",
-)
-
-
-class CommentAdminForm(forms.ModelForm):
-    """The text can be corrected; every other change is a moderation step chosen below."""
-
-    DECISIONS = [
-        ("", _("– keine Statusänderung –")),
-        ("approve", _("Freigeben")),
-        ("reject", _("Ablehnen")),
-        ("spam", _("Als Spam markieren")),
-        ("hide", _("Ausblenden")),
-        ("restore", _("Wieder einblenden")),
-        ("dismiss", _("Meldung zurückweisen (Kommentar bleibt sichtbar)")),
-    ]
-
-    decision = forms.ChoiceField(label=_("Moderation"), choices=DECISIONS, required=False)
-    rejection_reason = reason_field(
-        help_text=_(
-            "Pflicht beim Ablehnen, beim Markieren als Spam und beim Ausblenden. Die Verfasserin "
-            "oder der Verfasser sieht ihn und kann 14 Tage lang Widerspruch einlegen. Wird ein "
-            "veröffentlichter Kommentar ausgeblendet oder abgelehnt, steht die Bezeichnung "
-            "öffentlich an seiner Stelle."
-        ),
-    )
-    note = forms.CharField(
-        label=_("Begründung fürs Protokoll"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    official_answer = forms.CharField(
-        label=_("Antwort der Stadt Verl"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "Erscheint sofort hervorgehoben unter dem Kommentar (nur bei freigegebenen Kommentaren)."
-        ),
-    )
-
-    # What the answer achieved, recorded on the comment's case ("Auskunft gegeben" if empty).
-    outcome = OutcomeFields.base_fields["outcome"]
-    outcome_measure = OutcomeFields.base_fields["outcome_measure"]
-    outcome_reason = OutcomeFields.base_fields["outcome_reason"]
-    outcome_organisation = OutcomeFields.base_fields["outcome_organisation"]
-
-    class Meta:
-        model = Comment
-        fields = ["text"]
-        field_classes = {"text": CommentTextField}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"].help_text = _("Ohne Auswahl: „Auskunft gegeben“.")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        comment = self.instance
-        decision = cleaned.get("decision")
-        if decision:
-            try:
-                services.comment_step_check(comment=comment, step=decision)
-            except TransitionNotAllowed as error:
-                self.add_error("decision", error)
-        if decision in REASONED_DECISIONS and not cleaned.get("rejection_reason"):
-            self.add_error("rejection_reason", REASON_MISSING)
-        if "text" in self.changed_data and not comment.is_editable:
-            self.add_error("text", _("Abgelehnte Kommentare und Spam werden nicht bearbeitet."))
-        answer = cleaned.get("official_answer", "").strip()
-        if answer:
-            will_be_approved = decision == "approve" or (
-                comment.status == CommentStatus.APPROVED and decision not in {"reject", "spam"}
-            )
-            if not (will_be_approved and comment.parent_id is None and not comment.is_official):
-                self.add_error(
-                    "official_answer",
-                    _("Nur freigegebene Kommentare (keine Antworten) können beantwortet werden."),
-                )
-            elif cleaned.get("outcome") and getattr(comment, "case", None) is not None:
-                try:
-                    case_outcome_validate(case=comment.case, **outcome_arguments(cleaned))
-                except ValidationError as error:
-                    self.add_error(None, error)
-        elif cleaned.get("outcome"):
-            self.add_error(
-                "outcome", _("Ein Ergebnis wird zusammen mit einer Antwort festgehalten.")
-            )
-        return cleaned
 
 
 class ModerationActionInline(ReadOnlyInline, admin.TabularInline):
