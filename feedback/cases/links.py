@@ -27,19 +27,33 @@ from feedback.models import Case, ModerationAction
 from feedback.outbox import absolute_url
 
 SALT = "feedback.case-page"
+# The link to object to a moderation decision ("Widerspruch einlegen"), made the same way:
+# `<ModerationAction id>:<signature>` under a salt of its own, so a case link can never be
+# turned into an appeal link or back. How long it may be used is the decision's (14 days
+# from `created_at`, checked by the appeal's view and service), not the token's.
+APPEAL_SALT = "feedback.appeal"
+
+
+def _signed(pk: int, *, salt: str) -> str:
+    return signing.Signer(salt=salt).sign(str(pk))
+
+
+def _signed_id(token: str, *, salt: str) -> int | None:
+    """The id a token was signed for under `salt`; None when forged or malformed."""
+    try:
+        value = signing.Signer(salt=salt).unsign(token)
+    except signing.BadSignature:
+        return None
+    return int(value) if value.isdigit() else None
 
 
 def case_token(case: Case) -> str:
-    return signing.Signer(salt=SALT).sign(str(case.pk))
+    return _signed(case.pk, salt=SALT)
 
 
 def case_id_from_token(token: str) -> int | None:
     """The case id a token was signed for; None when forged or malformed."""
-    try:
-        value = signing.Signer(salt=SALT).unsign(token)
-    except signing.BadSignature:
-        return None
-    return int(value) if value.isdigit() else None
+    return _signed_id(token, salt=SALT)
 
 
 def case_url(case: Case) -> str:
@@ -50,24 +64,13 @@ def case_absolute_url(case: Case) -> str:
     return absolute_url(case_url(case))
 
 
-# The link to object to a moderation decision ("Widerspruch einlegen"), made the same way:
-# `<ModerationAction id>:<signature>` under a salt of its own, so a case link can never be
-# turned into an appeal link or back. How long it may be used is the decision's (14 days
-# from `created_at`, checked by the appeal's view and service), not the token's.
-APPEAL_SALT = "feedback.appeal"
-
-
 def appeal_token(decision: ModerationAction) -> str:
-    return signing.Signer(salt=APPEAL_SALT).sign(str(decision.pk))
+    return _signed(decision.pk, salt=APPEAL_SALT)
 
 
 def decision_id_from_token(token: str) -> int | None:
     """The moderation action an appeal token was signed for; None when forged or malformed."""
-    try:
-        value = signing.Signer(salt=APPEAL_SALT).unsign(token)
-    except signing.BadSignature:
-        return None
-    return int(value) if value.isdigit() else None
+    return _signed_id(token, salt=APPEAL_SALT)
 
 
 def appeal_url(decision: ModerationAction) -> str:
