@@ -21,7 +21,7 @@ History: every content model keeps its history (django-simple-history; a project
 measures too), the search vector excluded.
 
 Rooms: `publication` (the condition, `Publishable`, `Translatable`), `pages` (pages,
-sections, tasks), `content` (the strategy content), `seed` (what the content seed wrote).
+sections, tasks), `content` (the strategy content), `seed` (what the content seed wrote), `town` (the town that runs the site).
 """
 
 from strategy.models.content import (
@@ -63,6 +63,9 @@ from strategy.models.publication import (
 from strategy.models.seed import (
     SeedRecord,
 )
+from strategy.models.town import (
+    TownProfile,
+)
 
 __all__ = [
     "ENGLISH_HELP",
@@ -89,6 +92,7 @@ __all__ = [
     "Section",
     "SeedRecord",
     "Task",
+    "TownProfile",
     "Translatable",
     "can_preview",
     "content_history",

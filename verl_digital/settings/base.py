@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "simple_history",
     "captcha",
+    "solo",
     "allauth",
     "allauth.account",
     "verl_digital.apps_third_party.MFAConfig",  # allauth.mfa, named in German
