@@ -14,13 +14,16 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info, override
 
+from strategy.town import town_profile
 from verl_digital.caching import pagecache
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
+        "town": SimpleLazyObject(town_profile),
         "CDO_EMAIL": settings.CDO_EMAIL,
         "PRIVACY_POLICY_VERSION": settings.PRIVACY_POLICY_VERSION,
     }
