@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from strategy.files import file_response
@@ -62,7 +62,7 @@ class SignLanguageView(ContentPageMixin, ListView):
 _PARTS = {"video": "video", "untertitel": "captions", "vorschaubild": "poster"}
 
 
-@require_GET
+@require_safe
 def sign_language_file(request: HttpRequest, slug: str, part: str) -> HttpResponse:
     """A published video's video file, captions or poster."""
     if part not in _PARTS:
