@@ -72,8 +72,8 @@ def sign_language_file(request: HttpRequest, slug: str, part: str) -> HttpRespon
     if not file:
         raise Http404
     if part == "video":
-        content_type = video.video_type
-        extension = content_type.removeprefix("video/")
+        content_type = video.video_type or "application/octet-stream"
+        extension = content_type.removeprefix("video/") if video.video_type else "bin"
     elif part == "untertitel":
         content_type, extension = "text/vtt; charset=utf-8", "vtt"
     else:
