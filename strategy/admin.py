@@ -23,6 +23,7 @@ from strategy.models import (
     PublicationState,
     Section,
     SeedRecord,
+    SignLanguageVideo,
     Task,
 )
 from strategy.services import content_changed, measure_set_status, measure_status_check
@@ -322,6 +323,16 @@ class NetworkAdmin(ContentItemAdmin):
     list_display = ["title", "kind", "state", "position"]
     list_filter = ["kind", PublicationStateFilter, "is_demo"]
     type_fields = ["kind", "url"]
+
+
+@admin.register(SignLanguageVideo)
+class SignLanguageVideoAdmin(PublishableAdmin):
+    """Videos in Gebärdensprache: file types are checked by content (`strategy.uploads`)."""
+
+    list_display = ["title", "topic", "state", "publish_at", "position"]
+    list_filter = ["topic", PublicationStateFilter]
+    date_hierarchy = None
+    type_fields = ["topic", "video", "captions", "poster"]
 
 
 @admin.register(SeedRecord)

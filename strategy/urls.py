@@ -1,6 +1,6 @@
 from django.urls import path
 
-from strategy import feeds, views
+from strategy import explanation_views, feeds, views
 from strategy.models import Page
 
 app_name = "strategy"
@@ -52,6 +52,19 @@ urlpatterns = [
         views.PageDetailView.as_view(),
         {"slug": Page.ACCESSIBILITY},
         name="accessibility",
+    ),
+    # The start page's explanations in Leichte Sprache and Gebärdensprache (BITV 2.0).
+    path(
+        "leichte-sprache/",
+        explanation_views.EasyLanguagePageView.as_view(),
+        {"slug": Page.EASY_LANGUAGE},
+        name="easy_language",
+    ),
+    path("gebaerdensprache/", explanation_views.SignLanguageView.as_view(), name="sign_language"),
+    path(
+        "gebaerdensprache/<slug:slug>/<slug:part>/",
+        explanation_views.sign_language_file,
+        name="sign_language_file",
     ),
     path("seite/<slug:slug>/", views.PageDetailView.as_view(), name="page"),
 ]

@@ -69,6 +69,8 @@ def reading_pages() -> dict[str, str]:
         "Impressum": reverse("strategy:imprint"),
         "Datenschutz": reverse("strategy:privacy"),
         "Barrierefreiheit": reverse("strategy:accessibility"),
+        "Leichte Sprache": reverse("strategy:easy_language"),
+        "Gebärdensprache": reverse("strategy:sign_language"),
         "Maßnahmen": reverse("strategy:measure_list"),
         "Projekte": reverse("strategy:project_list"),
         "Best-Practice-Liste": reverse("strategy:bestpractice_list"),

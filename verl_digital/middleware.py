@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from strategy.uploads import CAPTIONS_MAX_BYTES, POSTER_MAX_BYTES
 from verl_digital.accounts.second_factor import (
     enrolment_allowed,
     has_second_factor,
@@ -103,19 +104,51 @@ class RequestSizeLimitMiddleware:
     Django caps form data (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams file parts of any size
     to disk; the announced length settles both at once. Without a Content-Length, Django
     reads no body at all.
+
+    The one exception: the admin's form for a video in Gebärdensprache takes up to
+    SIGN_LANGUAGE_VIDEO_MAX_BYTES plus its captions and poster, and only from staff who
+    passed the second factor. That is asked in `process_view`, which runs after the session
+    and user are known but before the CSRF check reads the body.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0  # Django treats an unreadable length as an empty body, too
-        if length > settings.REQUEST_MAX_BYTES:
-            # Rendered without the request: its session must not be touched for this.
-            response = HttpResponse(render_to_string("413.html"), status=413)
-            response["Connection"] = "close"  # the unread body must not be parsed as a request
-            return response
+        length = _content_length(request)
+        limit = _video_upload_limit() if _is_video_upload(request) else settings.REQUEST_MAX_BYTES
+        if length > limit:
+            return _too_large()
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, *args: Any) -> HttpResponse | None:
+        if _content_length(request) <= settings.REQUEST_MAX_BYTES:
+            return None
+        user = request.user
+        passed = getattr(request, "second_factor_passed", None)
+        if user.is_authenticated and user.is_staff and passed is not None and passed():
+            return None
+        return _too_large()
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django treats an unreadable length as an empty body, too
+
+
+def _is_video_upload(request: HttpRequest) -> bool:
+    return request.path.startswith(f"/{settings.ADMIN_PATH}strategy/signlanguagevideo/")
+
+
+def _video_upload_limit() -> int:
+    extra = CAPTIONS_MAX_BYTES + POSTER_MAX_BYTES + settings.REQUEST_MAX_BYTES
+    return settings.SIGN_LANGUAGE_VIDEO_MAX_BYTES + extra
+
+
+def _too_large() -> HttpResponse:
+    # Rendered without the request: its session must not be touched for this.
+    response = HttpResponse(render_to_string("413.html"), status=413)
+    response["Connection"] = "close"  # the unread body must not be parsed as a request
+    return response

@@ -21,7 +21,8 @@ History: every content model keeps its history (django-simple-history; a project
 measures too), the search vector excluded.
 
 Rooms: `publication` (the condition, `Publishable`, `Translatable`), `pages` (pages,
-sections, tasks), `content` (the strategy content), `seed` (what the content seed wrote), `town` (the town that runs the site).
+sections, tasks), `content` (the strategy content), `seed` (what the content seed wrote), `town` (the town that runs the site),
+`sign_language` (the videos in Gebärdensprache).
 """
 
 from strategy.models.content import (
@@ -63,6 +64,10 @@ from strategy.models.publication import (
 from strategy.models.seed import (
     SeedRecord,
 )
+from strategy.models.sign_language import (
+    SignLanguageTopic,
+    SignLanguageVideo,
+)
 from strategy.models.town import (
     TownProfile,
 )
@@ -91,6 +96,8 @@ __all__ = [
     "ReviewStatus",
     "Section",
     "SeedRecord",
+    "SignLanguageTopic",
+    "SignLanguageVideo",
     "Task",
     "TownProfile",
     "Translatable",

@@ -19,6 +19,8 @@ class Page(Publishable):
     IMPRINT = "impressum"
     PRIVACY = "datenschutz"
     ACCESSIBILITY = "barrierefreiheit"
+    # The start page's explanation in Leichte Sprache that BITV 2.0 (Anlage 2) requires.
+    EASY_LANGUAGE = "leichte-sprache"
     # Pages with a URL of their own; every other page lives under /seite/<slug>/.
     NAMED_URLS = {
         HOME: "strategy:home",
@@ -27,10 +29,13 @@ class Page(Publishable):
         IMPRINT: "strategy:imprint",
         PRIVACY: "strategy:privacy",
         ACCESSIBILITY: "strategy:accessibility",
+        EASY_LANGUAGE: "strategy:easy_language",
     }
     # Statements, not discussions: no comments (barriers are reported through the contact
     # form, as the accessibility statement says).
     LEGAL = frozenset({IMPRINT, PRIVACY, ACCESSIBILITY})
+    # The explanation in Leichte Sprache is a statement too; questions go to the contact form.
+    WITHOUT_COMMENTS = LEGAL | {EASY_LANGUAGE}
 
     intro = models.TextField(
         _("Einleitung"), blank=True, help_text=_("Kurzer Text für Übersichten und Suchmaschinen.")
@@ -53,7 +58,7 @@ class Page(Publishable):
 
     @property
     def takes_comments(self) -> bool:  # type: ignore[override]
-        return self.slug not in self.LEGAL
+        return self.slug not in self.WITHOUT_COMMENTS
 
 
 class Section(Publishable):

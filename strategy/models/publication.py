@@ -64,9 +64,10 @@ class PublishableQuerySet(models.QuerySet):
         return self.in_state(PublicationState.SCHEDULED, parents=parents)
 
     def taking_comments(self) -> PublishableQuerySet:
-        """The items citizens may comment on (`takes_comments`): all but the legal pages."""
-        legal = getattr(self.model, "LEGAL", frozenset())
-        return self.exclude(slug__in=legal) if legal else self
+        """The items citizens may comment on (`takes_comments`): all but the legal pages and
+        the explanation in Leichte Sprache (`Page.WITHOUT_COMMENTS`)."""
+        without = getattr(self.model, "WITHOUT_COMMENTS", frozenset())
+        return self.exclude(slug__in=without) if without else self
 
     def visible_to(self, user: Any) -> PublishableQuerySet:
         """Published items for the public; everything for staff who may preview drafts."""

@@ -18,8 +18,11 @@ from strategy.models import (
     ProjectStatus,
     PublicationStatus,
     Section,
+    SignLanguageTopic,
+    SignLanguageVideo,
     Task,
 )
+from tests.strategy.media import CAPTIONS, WEBM
 
 
 class PublishableFactory(factory.django.DjangoModelFactory):
@@ -109,3 +112,16 @@ class NetworkFactory(PublishableFactory):
         model = Network
 
     kind = NetworkKind.WORKING_GROUP
+
+
+class SignLanguageVideoFactory(PublishableFactory):
+    """A published video with captions; its bytes only carry the WebM signature
+    (tests/strategy/media.py), enough for the page and the file responses."""
+
+    class Meta:
+        model = SignLanguageVideo
+
+    topic = SignLanguageTopic.CONTENTS
+    video = factory.django.FileField(filename="erklaerung.webm", data=WEBM)
+    video_type = "video/webm"
+    captions = factory.django.FileField(filename="erklaerung.vtt", data=CAPTIONS)

@@ -45,6 +45,7 @@ from tests.feedback.factories import (
     UserFactory,
 )
 from tests.pages import public_pages
+from tests.strategy.factories import SignLanguageVideoFactory
 from tests.verl_digital.catalogue import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +184,7 @@ def admin_objects(verl_demo_content, superuser, run_tasks) -> None:
         consent_version="1",
     )
     ConfirmedAddressFactory()
+    SignLanguageVideoFactory()
     PrivacyRequest.objects.create(kind="export", email_hash="0" * 64, actor_name="admin")
     AlertPreference.objects.create(user=UserFactory(), delivery=AlertDelivery.DAILY)
     send_email.enqueue(subject="Test", body="Test", to=["a@example.org"])

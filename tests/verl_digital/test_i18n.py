@@ -219,6 +219,8 @@ def english_pages(verl_demo_content, client) -> list[str]:
         "/impressum/",
         "/datenschutz/",
         "/barrierefreiheit/",
+        "/leichte-sprache/",
+        "/gebaerdensprache/",
         "/strategie/massnahmen/",
         "/strategie/massnahmen/?stand=kaputt",
         "/projekte/",

@@ -301,6 +301,9 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Largest video in Gebärdensprache the admin accepts (strategy.uploads); its upload is the one
+# request allowed beyond REQUEST_MAX_BYTES (verl_digital.middleware).
+SIGN_LANGUAGE_VIDEO_MAX_BYTES = env.int("SIGN_LANGUAGE_VIDEO_MAX_BYTES", default=200 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -355,7 +358,8 @@ IMAP_REJECTED_FLAG = env.str("IMAP_REJECTED_FLAG", default="inbox-rejected")
 
 # --- Request size -------------------------------------------------------------------------
 # Larger requests are refused before they are read (413, verl_digital.middleware); no public
-# form comes near it (a contact message is at most 10,000 characters) and nothing uploads files.
+# form comes near it (a contact message is at most 10,000 characters). The one exception is
+# staff uploading a video in Gebärdensprache in the admin (SIGN_LANGUAGE_VIDEO_MAX_BYTES).
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
