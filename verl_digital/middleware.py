@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from strategy.town import error_page_context
 from verl_digital.accounts.second_factor import (
     enrolment_allowed,
     has_second_factor,
@@ -115,7 +116,7 @@ class RequestSizeLimitMiddleware:
             length = 0  # Django treats an unreadable length as an empty body, too
         if length > settings.REQUEST_MAX_BYTES:
             # Rendered without the request: its session must not be touched for this.
-            response = HttpResponse(render_to_string("413.html"), status=413)
+            response = HttpResponse(render_to_string("413.html", error_page_context()), status=413)
             response["Connection"] = "close"  # the unread body must not be parsed as a request
             return response
         return self.get_response(request)
