@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from strategy.base import validated_save
+from strategy.coat_of_arms import coat_of_arms_clean, coat_of_arms_name
 from strategy.models import TownProfile
 from verl_digital.caching.versions import CONTENT, versions_bump, versions_get
 
@@ -76,14 +77,14 @@ def town_profile_update(
 ) -> TownProfile:
     """Save the profile (`values` set on it first), validated; pages rebuild after commit.
 
-    `coat_of_arms` is `(name, content)` already passed through
-    `strategy.coat_of_arms.coat_of_arms_clean`.
+    `coat_of_arms` is a new file as `(name, content)`, e.g. from a content pack; it is stored
+    only as `strategy.coat_of_arms.coat_of_arms_clean` returns it (ValidationError else).
     """
     for name, value in values.items():
         setattr(profile, name, value)
     if coat_of_arms is not None:
-        name, content = coat_of_arms
-        profile.coat_of_arms.save(name, ContentFile(content), save=False)
+        content = coat_of_arms_clean(name=coat_of_arms[0], content=coat_of_arms[1])
+        profile.coat_of_arms.save(coat_of_arms_name(content), ContentFile(content), save=False)
     validated_save(profile)
     transaction.on_commit(town_profile_forget)
     versions_bump(CONTENT)

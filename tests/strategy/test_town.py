@@ -149,6 +149,17 @@ def admin_post(**changes) -> HttpResponse:
     return administrator.post(url, data | changes)
 
 
+def test_the_service_cleans_an_svg_it_is_handed(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        town_profile_update(profile=town_profile(), coat_of_arms=("arms.svg", HOSTILE_SVG))
+    profile = TownProfile.objects.get()
+    assert profile.coat_of_arms.name.endswith(".svg")
+    stored = profile.coat_of_arms.read()
+    assert b"<path" in stored
+    assert b"script" not in stored
+    assert b"onload" not in stored
+
+
 def test_an_uploaded_svg_never_brings_its_script_to_a_page(
     client, roles, django_capture_on_commit_callbacks
 ):
