@@ -40,6 +40,8 @@ _cached: tuple[str, TownProfile] | None = None
 def town_profile() -> TownProfile:
     """The town that runs the site (created empty if no content pack set it yet)."""
     global _cached
+    # The token before the record: a change committed in between is then read under the
+    # older token, and the next call, seeing the new one, reads the record again.
     token = versions_get([CONTENT])[CONTENT]
     cached = _cached
     if cached is not None and cached[0] == token:
