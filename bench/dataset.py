@@ -368,13 +368,12 @@ def cases_load() -> int:
     not the holidays. Comments draw numbers from the current year's counter, after the
     conversations'.
     """
-    from django.conf import settings
-
+    from feedback.cases.references import reference_prefix
     from feedback.models import Case
 
     table = Case._meta.db_table
     year = timezone.localdate().year
-    prefix = f"{settings.REFERENCE_PREFIX}-{year}-"
+    prefix = f"{reference_prefix()}-{year}-"
     counter = ReferenceCounter.objects.filter(year=year).values_list("last_number", flat=True)
     last = counter.first() or 0
     columns = (

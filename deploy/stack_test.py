@@ -644,7 +644,6 @@ class Stack:
             f"SITE_URL=https://{HOST}\n"
             f"EMAIL_HOST={gateway}\n"
             f"EMAIL_PORT={smtp_port}\n"
-            "CDO_EMAIL=cdo@example.org\n"
         )
         self.compose("up", "-d", "--no-build", timeout=900, log=self.work / "up.log")
         lb = self.address("lb", 80)

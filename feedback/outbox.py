@@ -6,6 +6,8 @@ hands the mail to `rendered_email_queue`, which enqueues the `send_email` task w
 (`verl_digital.accounts.adapters.AccountAdapter`). A rolled-back write sends nothing, and no
 request waits on SMTP. Every mail is marked `Auto-Submitted: auto-generated` (RFC 3834: an
 auto-responder does not answer it) unless a person wrote it: a staff member's answer.
+The sender is the town profile's (`strategy.town.town_from_email`), fixed when the mail is
+queued; templates get the profile as `town`.
 
 The task runs in the django-tasks-db worker (`manage.py db_worker`). While the server is
 unreachable or answers "try again later" (4xx), it queues another attempt of itself after
@@ -30,6 +32,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import override
 from django_tasks import task
+
+from strategy.town import town_from_email, town_profile
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +85,7 @@ def send_email(
         "headers": headers,
     }
     try:
-        EmailMessage(**{**mail, "from_email": from_email or settings.DEFAULT_FROM_EMAIL}).send()
+        EmailMessage(**{**mail, "from_email": from_email or town_from_email()}).send()
     except (OSError, smtplib.SMTPException) as error:
         if isinstance(error, smtplib.SMTPException) and not _temporary(error):
             logger.warning("mail to %s refused for good: %s", to, error)
@@ -122,6 +126,7 @@ def email_queue(
     and one conversation should not change its language halfway. `automatic` as in
     `rendered_email_queue`.
     """
+    context = {"town": town_profile(), **context}
     with override(settings.LANGUAGE_CODE):
         subject = " ".join(
             render_to_string(f"feedback/email/{template}_subject.txt", context).split()
@@ -154,6 +159,7 @@ def rendered_email_queue(
     a mail a person wrote is: a staff member's answer to a citizen.
     """
     headers = {**(headers or {}), **(AUTO_SUBMITTED if automatic else {})}
+    from_email = from_email or town_from_email()
     transaction.on_commit(
         lambda: send_email.enqueue(
             subject=subject,

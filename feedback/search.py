@@ -7,12 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Comment
 from strategy.search import SearchProvider
+from strategy.town import town_profile
 
 
 def _title(comment: Comment) -> str:
     page = comment.target.title if comment.target is not None else ""
     if comment.is_official:
-        return gettext("Antwort der Stadt Verl zu „%(page)s“") % {"page": page}
+        return gettext("Antwort der %(town)s zu „%(page)s“") % {
+            "town": town_profile().name,
+            "page": page,
+        }
     return gettext("Kommentar von %(name)s zu „%(page)s“") % {
         "name": comment.author_name,
         "page": page,

@@ -21,12 +21,19 @@ from django.urls import reverse
 
 from feedback.transparency_record import COLUMNS_BY_KEY, RECORD_COLUMNS, REJECTED
 from feedback.transparency_snapshot import Figures
-from strategy.opendata import LICENSE, PUBLISHER
+from strategy.opendata import LICENSE
+from strategy.town import town_profile, town_publisher
 
-TITLE = "Moderation der Kommentare auf der Website der Stabsstelle Digitalisierung der Stadt Verl"
 BY_REASON = "abgelehnt_nach_grund"
 CSV_COLUMNS = ["monat", "kennzahl", "ablehnungsgrund", "anzahl"]
 NO_REASON = "ohne Angabe"
+
+
+def _title() -> str:
+    return (
+        "Moderation der Kommentare auf der Website der Stabsstelle Digitalisierung der "
+        f"{town_profile().name}"
+    )
 
 
 def _month(value: Any) -> str:
@@ -37,8 +44,8 @@ def moderation_data(*, figures: Figures, request: HttpRequest) -> dict[str, Any]
     record = figures.record
     return {
         "$schema": request.build_absolute_uri(reverse("feedback:moderation_schema")),
-        "titel": TITLE,
-        "herausgeber": PUBLISHER,
+        "titel": _title(),
+        "herausgeber": town_publisher(),
         "lizenz": LICENSE,
         "stand_der_daten": figures.computed_at.isoformat(timespec="seconds"),
         "zeitraum": {
@@ -101,7 +108,7 @@ def moderation_schema(*, request: HttpRequest) -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": request.build_absolute_uri(reverse("feedback:moderation_schema")),
-        "title": TITLE,
+        "title": _title(),
         "type": "object",
         "required": [
             "titel",

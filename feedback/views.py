@@ -53,6 +53,7 @@ from feedback.subscriptions import services as subscriptions
 from feedback.transparency import bar_chart
 from feedback.transparency_snapshot import transparency_figures
 from strategy.models import Publishable
+from strategy.town import town_file_name
 from verl_digital.caching import pagecache
 from verl_digital.caching.versions import TRANSPARENCY
 
@@ -375,7 +376,8 @@ def moderation_csv(request: HttpRequest) -> HttpResponse:
     with override(settings.LANGUAGE_CODE):
         body = opendata.moderation_csv(figures=transparency_figures())
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="verl-moderation.csv"'
+    file_name = town_file_name("moderation.csv")
+    response["Content-Disposition"] = f'inline; filename="{file_name}"'
     return _open_data(response)
 
 

@@ -343,3 +343,7 @@ class SeedRecordAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+
+# The town profile has its own module; importing it registers it.
+from strategy import town_admin  # noqa: E402, F401

@@ -11,22 +11,31 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from strategy.markdown import render_markdown
 from strategy.models import ContentItem, Event, MeasureUpdate, NewsPost
+from strategy.town import town_profile
 
 FEED_LENGTH = 50
 
 
-class VerlFeed(Feed):
-    """Every feed of the site: Atom, by the Stabsstelle."""
+class SiteFeed(Feed):
+    """Every feed of the site: Atom, by the Stabsstelle; titles name the town."""
 
     feed_type = Atom1Feed
-    author_name = _("Stadt Verl – Stabsstelle Digitalisierung")
+
+    def author_name(self) -> str:
+        return gettext("%(town)s – Stabsstelle Digitalisierung") % {"town": town_profile().name}
 
 
-class ContentFeed(VerlFeed):
+def _place() -> dict[str, str]:
+    profile = town_profile()
+    return {"place": profile.short_name, "town": profile.name}
+
+
+class ContentFeed(SiteFeed):
     def item_title(self, item: ContentItem) -> str:
         return item.localized("title")
 
@@ -41,9 +50,13 @@ class ContentFeed(VerlFeed):
 
 
 class NewsFeed(ContentFeed):
-    title = _("Neuigkeiten – Digitalisierung in Verl")
-    subtitle = _("Neuigkeiten des Digitalisierungsbeauftragten der Stadt Verl")
     link = reverse_lazy("strategy:news_list")
+
+    def title(self) -> str:
+        return gettext("Neuigkeiten – Digitalisierung in %(place)s") % _place()
+
+    def subtitle(self) -> str:
+        return gettext("Neuigkeiten des Digitalisierungsbeauftragten der %(town)s") % _place()
 
     def items(self) -> QuerySet[NewsPost]:
         return NewsPost.objects.published()[:FEED_LENGTH]
@@ -53,9 +66,16 @@ class NewsFeed(ContentFeed):
 
 
 class EventFeed(ContentFeed):
-    title = _("Dialogangebote – Digitalisierung in Verl")
-    subtitle = _("Veranstaltungen und Beteiligungsangebote zur Digitalisierung in Verl")
     link = reverse_lazy("strategy:event_list")
+
+    def title(self) -> str:
+        return gettext("Dialogangebote – Digitalisierung in %(place)s") % _place()
+
+    def subtitle(self) -> str:
+        return (
+            gettext("Veranstaltungen und Beteiligungsangebote zur Digitalisierung in %(place)s")
+            % _place()
+        )
 
     def items(self) -> QuerySet[Event]:
         return Event.objects.published().order_by("-publish_at", "-pk")[:FEED_LENGTH]
@@ -65,10 +85,12 @@ class EventFeed(ContentFeed):
         return f"{date_format(starts, 'SHORT_DATE_FORMAT')}: {item.localized('title')}"
 
 
-class MeasureUpdateFeed(VerlFeed):
-    title = _("Fortschritt der Maßnahmen – Digitalisierung in Verl")
+class MeasureUpdateFeed(SiteFeed):
     subtitle = _("Neue Notizen zum Umsetzungsstand der Maßnahmen der Digitalisierungsstrategie")
     link = reverse_lazy("strategy:measure_list")
+
+    def title(self) -> str:
+        return gettext("Fortschritt der Maßnahmen – Digitalisierung in %(place)s") % _place()
 
     def items(self) -> QuerySet[MeasureUpdate]:
         return MeasureUpdate.objects.published().select_related("measure")[:FEED_LENGTH]

@@ -10,8 +10,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from strategy.models import Event
+from strategy.town import town_profile
 
-PRODID = "-//Stadt Verl//Verl Digital//DE"
+
+def _prodid() -> str:
+    """RFC 5545's product identifier: who made the calendar (the town), and with what."""
+    return f"-//{town_profile().name}//Digitalisierung//DE"
 
 
 def _vevent(event: Event, *, request: HttpRequest, host: str) -> icalendar.Event:
@@ -40,7 +44,7 @@ def events_to_ical(
 ) -> bytes:
     """One calendar with the given events, their times in Europe/Berlin with its VTIMEZONE."""
     calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", _prodid())
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     if name:

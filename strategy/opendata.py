@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from strategy.models import ActionField, Measure, MeasureStatus, MeasureUpdate
+from strategy.town import town_profile, town_publisher
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "strategie-daten.schema.json"
 LICENSE = {
@@ -24,7 +26,6 @@ LICENSE = {
     "id": "dl-de/zero-2-0",
     "url": "https://www.govdata.de/dl-de/zero-2-0",
 }
-PUBLISHER = "Stadt Verl – Stabsstelle Digitalisierung"
 CSV_COLUMNS = [
     "handlungsfeld_kurzname",
     "handlungsfeld",
@@ -71,12 +72,23 @@ def _measure(measure: Measure, request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def strategy_schema(*, request: HttpRequest) -> dict[str, Any]:
+    """The JSON Schema, with its `$id` where it is served and the town in its title."""
+    schema = json.loads(SCHEMA_PATH.read_text())
+    return {
+        "$schema": schema.pop("$schema"),
+        "$id": request.build_absolute_uri(reverse("strategy:data_schema")),
+        **schema,
+        "title": f"Digitalisierungsstrategie der {town_profile().name}",
+    }
+
+
 def strategy_data(*, request: HttpRequest) -> dict[str, Any]:
     """The published strategy as one JSON document."""
     return {
         "$schema": request.build_absolute_uri(reverse("strategy:data_schema")),
-        "titel": "Digitalisierungsstrategie der Stadt Verl: Handlungsfelder und Maßnahmen",
-        "herausgeber": PUBLISHER,
+        "titel": f"Digitalisierungsstrategie der {town_profile().name}: Handlungsfelder und Maßnahmen",
+        "herausgeber": town_publisher(),
         "lizenz": LICENSE,
         "stand_der_daten": timezone.now().isoformat(timespec="seconds"),
         "status_werte": [

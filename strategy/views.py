@@ -49,6 +49,7 @@ from strategy.models import (
     publication_q,
 )
 from strategy.search import search
+from strategy.town import town_file_name, town_profile
 from verl_digital.caching import pagecache
 from verl_digital.caching.versions import COMMENTS
 
@@ -330,7 +331,11 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 def event_calendar(request: HttpRequest) -> HttpResponse:
     """All published Dialogangebote as a calendar feed to subscribe to."""
     events = Event.objects.published().order_by("starts_at")
-    body = events_to_ical(events, request=request, name=gettext("Dialogangebote – Stadt Verl"))
+    body = events_to_ical(
+        events,
+        request=request,
+        name=gettext("Dialogangebote – %(town)s") % {"town": town_profile().name},
+    )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -357,14 +362,17 @@ def strategy_data_csv(request: HttpRequest) -> HttpResponse:
     with override(settings.LANGUAGE_CODE):
         body = opendata.strategy_csv(request=request)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="verl-strategie-massnahmen.csv"'
+    file_name = town_file_name("strategie-massnahmen.csv")
+    response["Content-Disposition"] = f'inline; filename="{file_name}"'
     return _license_link(response)
 
 
 @require_GET
 def strategy_data_schema(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(
-        opendata.SCHEMA_PATH.read_bytes(), content_type="application/schema+json; charset=utf-8"
+    return JsonResponse(
+        opendata.strategy_schema(request=request),
+        content_type="application/schema+json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
 
 

@@ -40,6 +40,35 @@ def _empty_cache() -> Iterator[None]:
         caches[alias].clear()
 
 
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _town(request: pytest.FixtureRequest, _empty_cache: None) -> None:
+    """Every test with a database runs as Verl: its town profile (tests/strategy/factories.py),
+    read once into this process's copy as a running site has it (query counts stay those of
+    the pages themselves; a test that empties the cache reads it again)."""
+    from strategy.town import town_profile, town_profile_forget
+
+    town_profile_forget()
+    if not (
+        request.node.get_closest_marker("django_db")
+        or DATABASE_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    from tests.strategy.factories import TownProfileFactory
+
+    request.getfixturevalue("_django_db_helper")
+    TownProfileFactory()
+    town_profile()
+
+
 @pytest.fixture
 def verl_content(db: None) -> None:
     call_command("load_verl_content", verbosity=0)

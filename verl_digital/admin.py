@@ -6,6 +6,8 @@
 - Task results (django-tasks-db): the columns its admin names without marking them.
 - Yes/no icons: Django gives them the alt text "True", "False" or "None", which screen
   readers read out; here they say "ja", "nein" and "unbekannt".
+- The site's header and title name the town from its profile, read per request (the
+  profile can change while the process runs).
 - The app list (start page and navigation): *Rückmeldungen* first, where the daily work is;
   the start page shows "Was braucht meine Aufmerksamkeit?" above it
   (`templates/admin/index.html`, `feedback.attention`).
@@ -28,6 +30,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
+
+from strategy.town import town_profile
 
 PERMISSION_ACTIONS = {
     "add": _("Kann %(model)s hinzufügen"),
@@ -109,6 +113,22 @@ def feedback_first(get_app_list: Callable[..., list[dict]]) -> Callable[..., lis
     return app_list
 
 
+def town_titles(each_context: Callable[[HttpRequest], dict]) -> Callable[[HttpRequest], dict]:
+    """`AdminSite.each_context` with the header and the browser title naming the town."""
+
+    def context(request: HttpRequest) -> dict:
+        values = each_context(request)
+        name = town_profile().name
+        if name:
+            values["site_header"] = gettext("%(town)s – Digitalisierung – Verwaltung") % {
+                "town": name
+            }
+            values["site_title"] = gettext("%(town)s – Digitalisierung") % {"town": name}
+        return values
+
+    return context
+
+
 # Django's list, form and detail views import the icon function at each call.
 admin_list._boolean_icon = boolean_icon
 
@@ -118,3 +138,4 @@ for model, model_admin in ((Group, GermanGroupAdmin), (User, GermanUserAdmin)):
 admin.site.unregister(DBTaskResult)
 admin.site.register(DBTaskResult, TaskResultAdmin)
 admin.site.get_app_list = feedback_first(admin.site.get_app_list)
+admin.site.each_context = town_titles(admin.site.each_context)

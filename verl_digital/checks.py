@@ -6,6 +6,7 @@ so an error here keeps the site from serving at all instead of answering each re
 """
 
 import ipaddress
+import os
 from typing import Any
 
 from django.conf import settings
@@ -179,3 +180,30 @@ def proxy_settings(**kwargs: Any) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+# Environment variables that named the town before the town profile held it.
+TOWN_VARIABLES = (
+    "DEFAULT_FROM_EMAIL",
+    "CDO_EMAIL",
+    "REFERENCE_PREFIX",
+    "HOLIDAY_SUBDIVISION",
+    "MFA_TOTP_ISSUER",
+    "ACCOUNT_EMAIL_SUBJECT_PREFIX",
+)
+
+
+@register(deploy=True)
+def town_variables_unset(**kwargs: Any) -> list[CheckMessage]:
+    """A variable that used to name the town is ignored now: say so rather than leave an
+    operator wondering why changing it changes nothing."""
+    return [
+        Warning(
+            f"The environment variable {name} is set but no longer read: it now lives in the "
+            "town profile.",
+            hint="Set it in the admin, *Profil der Kommune*, and remove the variable.",
+            id="verl_digital.W003",
+        )
+        for name in TOWN_VARIABLES
+        if name in os.environ
+    ]

@@ -17,14 +17,14 @@ from django.urls import reverse, translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info, override
 
-from strategy.town import town_profile
+from strategy.town import town_brand, town_profile
 from verl_digital.caching import pagecache
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "town": SimpleLazyObject(town_profile),
-        "CDO_EMAIL": settings.CDO_EMAIL,
+        "town_brand": SimpleLazyObject(town_brand),
         "PRIVACY_POLICY_VERSION": settings.PRIVACY_POLICY_VERSION,
     }
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from strategy.town import error_page_context
 from strategy.uploads import CAPTIONS_MAX_BYTES, POSTER_MAX_BYTES
 from verl_digital.accounts.second_factor import (
     enrolment_allowed,
@@ -149,6 +150,6 @@ def _video_upload_limit() -> int:
 
 def _too_large() -> HttpResponse:
     # Rendered without the request: its session must not be touched for this.
-    response = HttpResponse(render_to_string("413.html"), status=413)
+    response = HttpResponse(render_to_string("413.html", error_page_context()), status=413)
     response["Connection"] = "close"  # the unread body must not be parsed as a request
     return response

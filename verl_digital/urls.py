@@ -18,10 +18,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from strategy import town_views
 from verl_digital import views
 
-admin.site.site_header = _("Verl Digital – Verwaltung")
-admin.site.site_title = _("Verl Digital")
+# Without a town's name yet; verl_digital.admin names the town per request.
+admin.site.site_header = _("Digitalisierung – Verwaltung")
+admin.site.site_title = _("Digitalisierung")
 admin.site.index_title = _("Inhalte und Rückmeldungen")
 admin.site.site_url = "/"
 # Staff sign in through allauth like everybody else: its rate limits, lockout and second
@@ -33,6 +35,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
+    # The town's colours and coat of arms, one URL for every language (strategy.town_views).
+    path("marke.css", town_views.stylesheet, name="town_stylesheet"),
+    path("wappen/<slug:version>.<str:kind>", town_views.coat_of_arms, name="town_coat_of_arms"),
     path(settings.ADMIN_PATH, admin.site.urls),
     # django-simple-captcha's widget insists that its URL names exist, but the text captcha
     # shows no image, sound or refresh button, and the library's refresh view would store a

@@ -17,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
+from strategy.town import error_page_context, town_profile
+
 # Seconds a client should wait before retrying while the database is away.
 MAINTENANCE_RETRY_AFTER = 30
 
@@ -45,7 +47,7 @@ def security_txt(request: HttpRequest) -> HttpResponse:
     """Where to report a vulnerability (RFC 9116), for people and scanners alike."""
     expires = (timezone.now() + SECURITY_TXT_VALIDITY).astimezone(UTC)
     lines = [
-        f"Contact: mailto:{settings.SECURITY_CONTACT}",
+        f"Contact: mailto:{settings.SECURITY_CONTACT or town_profile().cdo_email}",
         f"Expires: {expires:%Y-%m-%dT%H:%M:%SZ}",
         "Preferred-Languages: de, en",
         f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
@@ -64,7 +66,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     Django's own handler checks the CSRF token again, which reads the body again: a body
     that could not be decoded the first time would then fail the error page itself (500).
     """
-    return HttpResponse(render_to_string("400.html"), status=400)
+    return HttpResponse(render_to_string("400.html", error_page_context()), status=400)
 
 
 @requires_csrf_token
@@ -76,7 +78,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = HttpResponse(render_to_string("503.html", error_page_context()), status=503)
         response["Retry-After"] = str(MAINTENANCE_RETRY_AFTER)
         return response
-    return HttpResponse(render_to_string("500.html"), status=500)
+    return HttpResponse(render_to_string("500.html", error_page_context()), status=500)

@@ -1,4 +1,9 @@
-"""Reference numbers (`<REFERENCE_PREFIX>-<year>-<6 digits>`) for conversations and cases.
+"""Reference numbers (`<prefix>-<year>-<6 digits>`) for conversations and cases.
+
+The prefix is the town profile's `reference_prefix`, read when a number is handed out; the
+number is stored whole, so a changed prefix leaves earlier numbers as they were, and
+`reference_pattern` still finds them in a reply's subject (any prefix of the profile's
+shape: the lookup is by the exact stored number).
 
 One counter row per year, counted up by a single `INSERT … ON CONFLICT DO UPDATE …
 RETURNING`, so concurrent callers queue on the row lock and no number is handed out twice.
@@ -10,11 +15,17 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from feedback.models import ReferenceCounter
+from strategy.models.town import REFERENCE_PREFIX
+from strategy.town import town_profile
+
+# What a reference looks like whatever prefix was current when it was handed out.
+_ANY_REFERENCE = re.compile(
+    rf"\b{REFERENCE_PREFIX.regex.pattern.strip('^$')}-\d{{4}}-\d{{6,}}\b", re.I
+)
 
 
 def reference_allocate() -> str:
@@ -33,8 +44,14 @@ def reference_allocate() -> str:
             [year],
         )
         number = cursor.fetchone()[0]
-    return f"{settings.REFERENCE_PREFIX}-{year}-{number:06d}"
+    return f"{reference_prefix()}-{year}-{number:06d}"
+
+
+def reference_prefix() -> str:
+    """The prefix new numbers get (the town profile's)."""
+    return town_profile().reference_prefix
 
 
 def reference_pattern() -> re.Pattern[str]:
-    return re.compile(rf"\b{re.escape(settings.REFERENCE_PREFIX)}-\d{{4}}-\d{{6,}}\b", re.I)
+    """Reference numbers in a text, under the current prefix or any earlier one."""
+    return _ANY_REFERENCE

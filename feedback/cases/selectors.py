@@ -5,7 +5,7 @@ add `select_related("conversation__topic")`, filter by topic or count as they ne
 
 - `cases_overdue()`: cases awaiting the town's next step whose due date has passed.
 - `cases_due_soon(working_days=2)`: awaiting cases not yet overdue, due today or within the
-  next `working_days` working days (weekends and holidays of `HOLIDAY_SUBDIVISION` skipped).
+  next `working_days` working days (weekends and the town's federal state's holidays skipped).
 
 "Awaiting" is `CaseQuerySet.awaiting()`: received or in progress (a comment only until it
 is moderated); cases waiting for the citizen, closed or merged ones and tombstones are not.
@@ -20,11 +20,11 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 
+from feedback.cases.references import reference_prefix
 from feedback.cases.workdays import add_working_days
 from feedback.models import (
     APPEALABLE_STEPS,
@@ -134,9 +134,11 @@ SEARCH_DENSE_ABOVE = 20_000
 
 
 def _reference_start() -> re.Pattern[str]:
-    """The beginning of a reference number: `VERL-2026`, `verl-2026-0001`, … (the prefix
-    alone is a word like any other: "Verl" is the town)."""
-    prefix = re.escape(settings.REFERENCE_PREFIX)
+    """The beginning of a reference number under the current prefix: `ABC-2026`,
+    `abc-2026-0001`, … (the prefix alone is a word like any other: often it is the town's
+    name). Numbers under an earlier prefix are found as any other word, through the
+    reference's trigram index."""
+    prefix = re.escape(reference_prefix())
     return re.compile(rf"{prefix}-\d{{1,4}}(-\d*)?", re.I)
 
 

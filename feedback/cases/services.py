@@ -43,6 +43,7 @@ from feedback.outbox import email_queue
 from feedback.subscriptions.services import comment_author_address, subscriber_notify
 from strategy.base import transition_check, validated_save
 from strategy.models import Measure
+from strategy.town import town_profile
 
 # Working days for a topic without a target of its own (and for conversations without topic).
 DEFAULT_ANSWER_TARGET_DAYS = 10
@@ -349,7 +350,7 @@ def case_answer_duplicates(*, case: Case, subject: str, text: str) -> int:
                 to=duplicate.conversation.contact_email,
                 template="answer",
                 context=context,
-                reply_to=[settings.CDO_EMAIL],
+                reply_to=[town_profile().cdo_email],
                 automatic=False,
             )
             count += 1

@@ -262,7 +262,7 @@ class CommentAdmin(admin.ModelAdmin):
     def account(self, comment: Comment) -> str:
         return user_display_name(comment.user) if comment.user else "–"
 
-    @admin.display(description=_("Antwort der Stadt Verl"))
+    @admin.display(description=_("Offizielle Antwort"))
     def official_answers(self, comment: Comment) -> SafeString:
         """The town's answers as text, each with who wrote it and when, and a link to
         correct it on its own page."""
@@ -316,7 +316,7 @@ class CommentAdmin(admin.ModelAdmin):
             )
         answerable = obj is not None and obj.parent_id is None and not obj.is_official
         if answerable and self._answers(obj).exists():
-            fieldsets.append((_("Antwort der Stadt Verl"), {"fields": ["official_answers"]}))
+            fieldsets.append((_("Offizielle Antwort"), {"fields": ["official_answers"]}))
             if self.has_change_permission(request, obj):
                 fieldsets.append(
                     (
@@ -325,7 +325,7 @@ class CommentAdmin(admin.ModelAdmin):
                     )
                 )
         elif answerable and self.has_change_permission(request, obj):
-            fieldsets.append((_("Antwort der Stadt Verl"), {"fields": [*ANSWER_FIELDS]}))
+            fieldsets.append((_("Offizielle Antwort"), {"fields": [*ANSWER_FIELDS]}))
         fieldsets.append(
             (
                 _("Einwilligung und Benachrichtigung"),

@@ -70,7 +70,7 @@ class CommentAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     official_answer = forms.CharField(
-        label=_("Antwort der Stadt Verl"),
+        label=_("Offizielle Antwort"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from feedback.account_services import user_display_name
@@ -44,8 +45,16 @@ from feedback.subscriptions.services import (
 from feedback.text import clean_text
 from strategy.base import TransitionNotAllowed, transition_check, validated_save
 from strategy.models import Publishable
+from strategy.town import town_profile
 
-OFFICIAL_AUTHOR = "Stadt Verl"
+
+def official_author() -> str:
+    """The name an official answer is signed with: the town's."""
+    return town_profile().name
+
+
+# For callers that read it as a constant (the demo content): the name at the time of use.
+OFFICIAL_AUTHOR = lazy(official_author, str)()
 
 # How long the same text from the same client is refused.
 DUPLICATE_WINDOW = 24 * 60 * 60
@@ -414,7 +423,7 @@ def comment_answer(
         content_type_id=comment.content_type_id,
         object_id=comment.object_id,
         parent=comment,
-        author_name=OFFICIAL_AUTHOR,
+        author_name=official_author(),
         user=staff,
         text=clean_text(text),
         status=CommentStatus.APPROVED,
@@ -427,7 +436,9 @@ def comment_answer(
         if case.outcome != outcome:
             case = cases.case_outcome_record(case=case, outcome=outcome, **(outcome_details or {}))
         cases.case_answer_duplicates(
-            case=case, subject=_("Antwort der Stadt Verl auf Ihre Rückmeldung"), text=answer.text
+            case=case,
+            subject=_("Antwort der %(town)s auf Ihre Rückmeldung") % {"town": official_author()},
+            text=answer.text,
         )
     _step_done(comment=comment, step=ModerationStep.ANSWER, actor=staff)
     _author_notify(comment=comment, template="comment_answered", context={"answer": answer})

@@ -15,7 +15,6 @@ import re
 from email.utils import make_msgid, parseaddr
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -44,6 +43,7 @@ from feedback.subscriptions.services import (
 )
 from strategy.base import TransitionNotAllowed, transition_check, validated_save
 from strategy.services import SeedReport, content_seed
+from strategy.town import town_from_email, town_profile
 from strategy.verl_content import SeedItem
 
 
@@ -86,7 +86,7 @@ def conversation_open_from_form(
                 direction=Direction.IN,
                 from_name=name,
                 from_address=email,
-                to=settings.CDO_EMAIL,
+                to=town_profile().cdo_email,
                 subject=subject[:255],
                 text=text,
                 sent_at=now,
@@ -102,7 +102,7 @@ def conversation_open_from_form(
                     "reference": conversation.reference,
                     "case_url": case_absolute_url(case),
                 },
-                reply_to=[settings.CDO_EMAIL],
+                reply_to=[town_profile().cdo_email],
             )
         if notify_progress:
             address_request_confirmation(email=email)
@@ -244,15 +244,16 @@ def conversation_answer(
         references = []
         if parent is not None:
             references = [*parent.references.split(), parent.message_id][-20:]
-        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or None
+        sender_name, sender_address = parseaddr(town_from_email())
+        domain = sender_address.rpartition("@")[2] or None
         message_id = make_msgid(domain=domain)[1:-1]
         now = timezone.now()
         subject = answer_subject(conversation)
         message = Message(
             conversation=conversation,
             direction=Direction.OUT,
-            from_name=parseaddr(settings.DEFAULT_FROM_EMAIL)[0],
-            from_address=parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+            from_name=sender_name,
+            from_address=sender_address,
             to=conversation.contact_email,
             subject=subject[:255],
             text=text,
@@ -286,7 +287,7 @@ def conversation_answer(
                 "case_url": case_absolute_url(case) if case is not None else "",
             },
             headers=headers,
-            reply_to=[settings.CDO_EMAIL],
+            reply_to=[town_profile().cdo_email],
             # Written by a person: an absence notice in reply is welcome here.
             automatic=False,
         )

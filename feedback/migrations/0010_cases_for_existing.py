@@ -24,7 +24,9 @@ def _references(ReferenceCounter, year, count):
             [year, count, count],
         )
         last = cursor.fetchone()[0]
-    return [f"{settings.REFERENCE_PREFIX}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+    # The setting this read before the town profile held the prefix; its default then.
+    prefix = getattr(settings, "REFERENCE_PREFIX", "VERL")
+    return [f"{prefix}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
 
 
 def forwards(apps, schema_editor):

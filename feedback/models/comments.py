@@ -153,7 +153,7 @@ class Comment(models.Model):
     status = models.CharField(
         _("Status"), max_length=20, choices=CommentStatus, default=CommentStatus.PENDING
     )
-    is_official = models.BooleanField(_("Antwort der Stadt Verl"), default=False)
+    is_official = models.BooleanField(_("Offizielle Antwort"), default=False)
     notify = models.BooleanField(_("Benachrichtigung gewünscht"), default=False)
     consent_version = models.CharField(
         _("Fassung der Datenschutzerklärung"), max_length=40, blank=True

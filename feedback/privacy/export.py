@@ -20,6 +20,7 @@ from feedback.models import (
     PrivacyRequestKind,
 )
 from feedback.privacy.lookup import personal_data_find, privacy_request_log
+from strategy.town import town_profile
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -160,9 +161,10 @@ def personal_data_export(*, email: str, actor: Any) -> dict[str, Any]:
         "exported_at": _when(timezone.now()),
         "site": settings.SITE_URL,
         "note": _(
-            "Alle Daten, die die Website der Stadt Verl zu dieser E-Mail-Adresse speichert. "
+            "Alle Daten, die die Website der %(town)s zu dieser E-Mail-Adresse speichert. "
             "IP-Adressen werden nicht gespeichert."
-        ),
+        )
+        % {"town": town_profile().name},
         "accounts": [_account_export(user) for user in found.users.order_by("pk")],
         "comments": [_comment_export(c) for c in comments.order_by("created_at", "pk")],
         "confirmed_addresses": [

@@ -28,6 +28,7 @@ from feedback.models import Comment, ConfirmedAddress, Conversation, Unrequested
 from feedback.outbox import absolute_url, email_queue
 from feedback.ratelimit import mailbox_fingerprint
 from strategy.base import validated_save
+from strategy.town import town_profile
 
 CONFIRMATION_SALT = "feedback.address-confirm"
 
@@ -204,7 +205,11 @@ def subscriber_notify(*, address: ConfirmedAddress, template: str, context: dict
     email_queue(
         to=address.email,
         template=template,
-        context={"unsubscribe_url": unsubscribe_url, "cdo_email": settings.CDO_EMAIL, **context},
+        context={
+            "unsubscribe_url": unsubscribe_url,
+            "cdo_email": town_profile().cdo_email,
+            **context,
+        },
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

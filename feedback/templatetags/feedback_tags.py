@@ -123,6 +123,7 @@ def comments_for(context: template.Context, target: Model) -> dict[str, Any]:
     return {
         "takes_comments": True,
         "request": request,
+        "town": context.get("town"),  # official answers are signed with the town's name
         "user": request.user,
         "target": target,
         "listing": listing,

@@ -265,12 +265,14 @@ class ReviewStatus(models.TextChoices):
 
 
 class BestPractice(ContentItem):
-    """A digitalisation project of another town, with the CDO's assessment for Verl."""
+    """A digitalisation project of another town, with the CDO's assessment for the town."""
 
     town = models.CharField(_("Kommune"), max_length=200)
     url = models.URLField(_("Link"), blank=True, max_length=500)
     assessment = models.TextField(
-        _("Einschätzung des CDO"), blank=True, help_text=_("Markdown: Was bedeutet das für Verl?")
+        _("Einschätzung des CDO"),
+        blank=True,
+        help_text=_("Markdown: Was bedeutet das für unsere Kommune?"),
     )
     assessment_en = models.TextField(
         _("Einschätzung des CDO auf Englisch"), blank=True, help_text=ENGLISH_HELP
@@ -376,7 +378,7 @@ class NetworkKind(models.TextChoices):
 
 
 class Network(ContentItem):
-    """A network, working group or conference series in which the CDO represents Verl."""
+    """A network, working group or conference series in which the CDO represents the town."""
 
     kind = models.CharField(
         _("Art"), max_length=20, choices=NetworkKind, default=NetworkKind.NETWORK

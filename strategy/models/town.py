@@ -3,15 +3,22 @@
 Everything that names the town reads this record: header, footer, page titles, mails, feeds,
 calendars, open data and the admin's title. Its first values come from the content pack
 (`load_content`); settings keep only what belongs to the deployment (hosts, secrets,
-servers). Names are feminine nouns with their kind ("Stadt Verl", "Gemeinde …"), so the
-site's German sentences read "die Stadt Verl", "der Stadt Verl".
+servers). Names are feminine nouns with their kind ("Stadt Musterstadt", "Gemeinde …"), so
+the site's German sentences read "die Stadt Musterstadt", "der Stadt Musterstadt".
+
+Both colours carry white text (the header, buttons) and are text on the white page (links,
+error messages); `clean()` refuses one whose WCAG 2.1 contrast ratio to white is below AA's
+4.5:1 (computed by coloraide's "wcag21" method), so every path that saves validates it.
 """
 
 from __future__ import annotations
 
 import holidays
+from coloraide import Color
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
@@ -25,6 +32,31 @@ REFERENCE_PREFIX = RegexValidator(
 FEDERAL_STATES = sorted(
     (code, name) for name, code in holidays.country_holidays("DE").subdivisions_aliases.items()
 )
+
+# WCAG 2.1 success criterion 1.4.3 (AA) for normal text.
+MIN_CONTRAST = 4.5
+WHITE = "#ffffff"
+
+
+def contrast_ratio(colour: str, other: str = WHITE) -> float:
+    """The WCAG 2.1 contrast ratio of two colours, 1 to 21."""
+    return Color(colour).contrast(other, method="wcag21")
+
+
+def contrast_check(colour: str) -> None:
+    """Refuse a colour that white text on it, or it as text on white, would not meet AA with.
+
+    Contrast is symmetric: one ratio answers both uses. The message shows the ratio rounded
+    down, so a colour shown as "4,5:1" is never one that was refused.
+    """
+    ratio = contrast_ratio(colour)
+    if ratio < MIN_CONTRAST:
+        shown = number_format(int(ratio * 10) / 10, decimal_pos=1)
+        raise ValidationError(
+            _("Kontrast %(ratio)s:1 zu Weiß; mindestens 4,5:1 nötig."),
+            code="contrast",
+            params={"ratio": shown},
+        )
 
 
 class TownProfile(SingletonModel):
@@ -102,3 +134,16 @@ class TownProfile(SingletonModel):
 
     def __str__(self) -> str:
         return self.name or str(_("Profil der Kommune"))
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("brand_colour", "accent_colour"):
+            value = getattr(self, field)
+            if not HEX_COLOUR.regex.match(value or ""):
+                continue  # the field's own validator says what is wrong
+            try:
+                contrast_check(value)
+            except ValidationError as error:
+                errors[field] = error
+        if errors:
+            raise ValidationError(errors)

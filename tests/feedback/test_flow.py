@@ -15,6 +15,7 @@ from django.urls import reverse
 from feedback.models import Channel, Conversation, ConversationStatus, Direction
 from tests.feedback import mailcorpus
 from tests.feedback.factories import TopicFactory, solved_captcha
+from tests.strategy.factories import TownProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,8 @@ def test_form_and_email_are_answered_and_replies_thread(
     settings,
 ):
     cache.clear()
-    settings.CDO_EMAIL = f"{imap_account.user}@verl.example"
+    cdo_email = f"{imap_account.user}@verl.example"
+    TownProfileFactory(cdo_email=cdo_email)
     users = {"erika@example.org": "erika", "max@example.org": "max"}
     topic = TopicFactory(name="Smart City")
 
@@ -92,7 +94,7 @@ def test_form_and_email_are_answered_and_replies_thread(
     imap_account.append(
         mailcorpus.build(
             sender="Max Muster <max@example.org>",
-            to=settings.CDO_EMAIL,
+            to=cdo_email,
             subject="Digitale Bauanträge",
             text="Kann ich Bauanträge online stellen?",
         )

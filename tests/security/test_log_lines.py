@@ -42,6 +42,9 @@ def test_no_client_address_and_no_raw_control_characters_in_any_log_line(tmp_pat
         PORT=str(port),
         WEB_CONCURRENCY="1",
     )
+    # The site's cache table, as `prepare` creates it: every page reads the town profile's
+    # version token from the cache (strategy.town), the 404 page too.
+    subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603
             [*GUNICORN, "verl_digital.wsgi:application"],

@@ -11,12 +11,14 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
+from django.utils.encoding import force_str
 from django.utils.translation import override
 
 from feedback.account_services import account_consent_record
 from feedback.outbox import rendered_email_queue
 from feedback.ratelimit import client_fingerprint
 from feedback.subscriptions.services import confirmation_mail_limit_exceeded
+from strategy.town import town_from_email, town_profile
 from verl_digital.accounts.secretbox import secret_decrypt, secret_encrypt
 
 # allauth's mails that a stranger can trigger for somebody else's address.
@@ -44,6 +46,10 @@ class MFAAdapter(DefaultMFAAdapter):
     def decrypt(self, encrypted_text: str) -> str:
         return secret_decrypt(encrypted_text)
 
+    def get_totp_issuer(self) -> str:
+        """Authenticator apps list the account under the town's name."""
+        return town_profile().name or super().get_totp_issuer()
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
@@ -52,6 +58,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             account_consent_record(user=user, version=settings.PRIVACY_POLICY_VERSION)
         return user
+
+    def get_from_email(self) -> str:
+        return town_from_email()
+
+    def format_email_subject(self, subject: str) -> str:
+        """allauth's subjects start with the town's name in brackets, e.g. "[Stadt …] "."""
+        name = town_profile().name
+        return f"[{name}] {force_str(subject)}" if name else force_str(subject)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """A daily keyed hash instead of the address: allauth keys its rate limits on this
@@ -77,6 +91,7 @@ class AccountAdapter(DefaultAccountAdapter):
                     "request": request,
                     "email": email,
                     "current_site": get_current_site(request),
+                    "town": town_profile(),
                     **context,
                 },
             )

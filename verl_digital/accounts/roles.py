@@ -53,8 +53,9 @@ MODERATION_PERMISSIONS = {
     ("strategy", "view_measure"),
 }
 
-# Content models editors may not touch: bookkeeping of the seed command.
-_EDITOR_EXCLUDED_MODELS = {"seedrecord"}
+# Strategy models editors may not touch: bookkeeping of the seed command, and the town profile
+# (name, sender, reference prefix: Administration's).
+_EDITOR_EXCLUDED_MODELS = {"seedrecord", "townprofile"}
 
 
 def editor_permissions() -> set[tuple[str, str]]:

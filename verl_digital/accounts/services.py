@@ -23,6 +23,7 @@ from django.utils.translation import override
 from feedback.outbox import absolute_url, rendered_email_queue
 from feedback.subscriptions.services import confirmation_mail_limit_exceeded, normalize_email
 from strategy.base import validated_save
+from strategy.town import town_profile
 from verl_digital.accounts.roles import MODERATION
 from verl_digital.accounts.second_factor import (
     ENROLMENT_LINK_MAX_AGE,
@@ -140,6 +141,7 @@ def enrolment_link_mail(*, user: Any, session_key: str) -> bool:
     context = {
         "link": absolute_url(reverse("accounts:enrolment_link", kwargs={"token": token})),
         "minutes": ENROLMENT_LINK_MAX_AGE // 60,
+        "town": town_profile(),
     }
     with override(settings.LANGUAGE_CODE):
         subject = render_to_string("accounts/email/enrolment_link_subject.txt", context)

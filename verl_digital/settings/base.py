@@ -193,7 +193,6 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "homepage"
 # Password resets for unknown addresses send nothing, so the form cannot mail strangers.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadt Verl] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "strategy:home"
 # Failed logins (and wrong second-factor codes) before further attempts are refused: per
 # client address and per account, so a guessed password is locked out for 15 minutes. allauth
@@ -215,7 +214,8 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_ADAPTER = "verl_digital.accounts.adapters.MFAAdapter"
 # Staff may sign in with a passkey alone: it is a second factor by itself.
 MFA_PASSKEY_LOGIN_ENABLED = True
-MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Stadt Verl")
+# The TOTP issuer, the mails' sender and allauth's subject prefix come from the town profile
+# (verl_digital.accounts.adapters).
 MFA_FORMS = {
     name: f"verl_digital.accounts.forms.{form}"
     for name, form in {
@@ -272,9 +272,6 @@ TRANSPARENCY_CACHE_SECONDS = env.int("TRANSPARENCY_CACHE_SECONDS", default=600)
 # --- Retention of personal data (manage.py purge_personal_data, feedback/privacy/) -----
 # Comments, reports and conversations older than this are anonymized or deleted.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
-# Answer deadlines count working days: weekends and the public holidays of this federal state
-# (ISO 3166-2 subdivision of Germany, e.g. NW); feedback/cases/workdays.py.
-HOLIDAY_SUBDIVISION = env.str("HOLIDAY_SUBDIVISION", default="NW")
 # Working days within which a comment is to be moderated (the case page shows the date).
 COMMENT_MODERATION_TARGET_DAYS = env.int("COMMENT_MODERATION_TARGET_DAYS", default=2)
 # Accounts whose address was never confirmed are deleted after this many days.
@@ -321,15 +318,18 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Stadt Verl <digital@verl.de>")
-SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-CDO_EMAIL = env.str("CDO_EMAIL", default="digitalisierung@verl.de")
-# Where vulnerabilities are reported (/.well-known/security.txt, docs/SECURITY.md).
-SECURITY_CONTACT = env.str("SECURITY_CONTACT", default=CDO_EMAIL)
+# The mails' sender, the CDO's address, the reference prefix and the federal state for
+# holidays are the town's: its profile (strategy.models.TownProfile) holds them.
+# `verl_digital.checks` warns while the old variables are still set.
+SERVER_EMAIL = env.str("SERVER_EMAIL", default="root@localhost")
+# Where vulnerabilities are reported (/.well-known/security.txt, docs/SECURITY.md); empty:
+# the CDO's address from the town profile.
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="")
+# Transitional, not read from the environment: only the old seed module
+# (strategy/verl_content.py) reads it, until the content pack replaces it (issue 19).
+CDO_EMAIL = "digitalisierung@verl.de"
 
 # --- Inbox: contact form and e-mail to the CDO (feedback app) ---------------------------
-# Reference numbers look like VERL-2026-000123; other towns running this product set their own.
-REFERENCE_PREFIX = env.str("REFERENCE_PREFIX", default="VERL")
 CONTACT_MAX_LENGTH = 10_000  # characters of a contact-form message
 CONTACT_LIMIT_PER_HOUR = env.int("CONTACT_LIMIT_PER_HOUR", default=10)
 # Inbound mail: larger messages are rejected unread; attachments beyond the limits are dropped

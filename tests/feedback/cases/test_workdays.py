@@ -1,4 +1,5 @@
-"""Working days in Nordrhein-Westfalen: weekends, Easter, Christmas, Fronleichnam."""
+"""Working days in the town's federal state (Verl: Nordrhein-Westfalen): weekends, Easter,
+Christmas, Fronleichnam."""
 
 from datetime import date
 
@@ -10,6 +11,10 @@ from feedback.cases.workdays import (
     is_working_day,
     working_days_between,
 )
+from tests.strategy.factories import TownProfileFactory
+
+# The federal state comes from the town profile (tests/conftest.py: Verl's, NW).
+pytestmark = pytest.mark.django_db
 
 
 def test_weekends_and_nrw_holidays_are_no_working_days():
@@ -23,10 +28,9 @@ def test_weekends_and_nrw_holidays_are_no_working_days():
     assert is_working_day(date(2026, 6, 5))
 
 
-def test_fronleichnam_counts_only_where_it_is_a_holiday(settings):
-    settings.HOLIDAY_SUBDIVISION = "NW"
+def test_fronleichnam_counts_only_where_it_is_a_holiday():
     assert add_working_days(date(2026, 6, 3), 1) == date(2026, 6, 5)
-    settings.HOLIDAY_SUBDIVISION = "BE"  # Berlin: Fronleichnam is a working day
+    TownProfileFactory(federal_state="BE")  # Berlin: Fronleichnam is a working day
     assert add_working_days(date(2026, 6, 3), 1) == date(2026, 6, 4)
 
 

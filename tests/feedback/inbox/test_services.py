@@ -18,15 +18,16 @@ from feedback.inbox.services import (
 )
 from feedback.models import Channel, Conversation, ConversationStatus, Direction, Message, Topic
 from tests.feedback.factories import ConversationFactory, MessageFactory, TopicFactory
+from tests.strategy.factories import TownProfileFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_reference_numbers_count_up_per_year_with_the_configured_prefix(settings):
+def test_reference_numbers_count_up_per_year_with_the_profiles_prefix():
     year = timezone.localdate().year
     first = reference_allocate()
     assert re.fullmatch(rf"VERL-{year}-\d{{6}}", first)
-    settings.REFERENCE_PREFIX = "GT"
+    TownProfileFactory(reference_prefix="GT")
     second = reference_allocate()
     assert second == f"GT-{year}-{int(first.rsplit('-', 1)[1]) + 1:06d}"
 

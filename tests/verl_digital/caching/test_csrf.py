@@ -59,6 +59,7 @@ def test_a_returning_visitor_keeps_the_secret_under_a_new_mask():
     assert _post_is_accepted(cookie=cookie, token=first)
 
 
+@pytest.mark.django_db  # the refusal page names the town (its profile)
 def test_a_token_from_another_visitor_is_refused():
     mine, my_cookie = _visit()
     theirs, _ = _visit()

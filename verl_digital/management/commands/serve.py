@@ -99,7 +99,7 @@ class Command(BaseCommand):
             else f"sent through {settings.EMAIL_BACKEND}"
         )
         lines = [
-            f"Verl Digital runs at {settings.SITE_URL}/ "
+            f"The site runs at {settings.SITE_URL}/ "
             f"({'runserver, DEBUG on' if dev else 'gunicorn, production settings'}).",
             f"Staff sign in at {settings.SITE_URL}/konto/login/ and work in "
             f"{settings.SITE_URL}/{settings.ADMIN_PATH}; the first account: `make admin`.",
