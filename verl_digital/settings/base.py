@@ -402,6 +402,12 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     )
 }  # fmt: skip
 
+# --- Content ----------------------------------------------------------------------------
+# The content pack `prepare` loads (a name under strategy/content_packs/ or a directory):
+# the town's profile, pages and topics (strategy.packs). A deployment names its town's
+# pack; production refuses to start without one (prod.py).
+CONTENT_PACK = env.str("CONTENT_PACK", default="verl")
+
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -420,3 +426,13 @@ def require_secret_key(secret_key: str) -> str:
             "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off."
         )
     return secret_key
+
+
+def require_content_pack(content_pack: str) -> str:
+    """Refuse to run in production without a content pack chosen for the town."""
+    if not content_pack:
+        raise ImproperlyConfigured(
+            "CONTENT_PACK must name the town's content pack (e.g. CONTENT_PACK=verl, or the "
+            "directory of your own pack; see docs/CONTENT_PACKS.md)."
+        )
+    return content_pack

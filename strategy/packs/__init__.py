@@ -1,0 +1,116 @@
+"""Content packs: a town's content as data — what `manage.py load_content` puts into a site.
+
+A pack is a directory: `pack.toml` (structured), optionally `demo.toml` (the demo set, loaded
+with `--demo`), and Markdown files for long texts. Packs that ship with the site live in
+`strategy/content_packs/<name>/`; `load_content` takes such a name or any directory.
+
+pack.toml::
+
+    [pack]                    name, description
+    [town]                    the town profile's first values: the fields of
+                              `strategy.models.TownProfile` (name, short_name, street_address,
+                              postal_code, locality, website, cdo_name, cdo_email, cdo_phone,
+                              dpo_contact, dpo_email, mail_sender_name, mail_sender_address,
+                              reference_prefix, federal_state, arbitration_body,
+                              arbitration_url, brand_colour, accent_colour) and coat_of_arms,
+                              a file in the pack (checked, not yet stored)
+    [[pages]]                 slug (start, aufgaben, strategie, impressum, datenschutz,
+                              barrierefreiheit, leichte-sprache, …), title, intro, body,
+                              easy_language, position
+    [[sections]]              page (its slug), slug, title, body, includes_task_list, position
+    [[tasks]]                 slug, title, body, position
+    [[news]]                  slug, title, summary, body, publish_at
+    [[topics]]                the contact form's topics: name, answer_target,
+                              answer_target_unit ("workdays", "months", …)  (feedback's)
+
+demo.toml (every item is marked `is_demo`, shown as "Beispiel")::
+
+    [[action_fields]]         slug, title, summary, body, with [[action_fields.measures]]:
+                              slug, title, summary, body, progress, department, target_date
+    [[measure_updates]]       measure (slug), date, text
+    [[projects]]              slug, title, summary, progress, is_smart_city, partners,
+                              measures (list of slugs)
+    [[best_practice]]         slug, title, town, summary, url, review, assessment
+    [[events]]                slug, title, summary, starts_at, ends_at, location, online_url,
+                              registration
+    [[news]]                  as in pack.toml
+    [[networks]]              slug, title, kind, summary, url
+    [[comments]]              on ("measure:<slug>" or "page:<slug>"), author, text, answer
+                              (the town's official reply), measures (slugs it is linked to)
+                              (feedback's)
+
+Rules:
+
+- Each text key has an English variant `<key>_en` (title_en, body_en, name_en, …); left out,
+  the English site shows the German text, marked `lang="de"`.
+- Any text may come from a file instead: `body_file = "pages/start.md"` (relative to the pack).
+- Texts are rendered through Django's template engine at load time, after the town profile
+  is set, with `town` (the profile: `{{ town.name }}`, `{{ town.cdo_email }}`), `settings`
+  (the periods and limits in `reader.TEXT_SETTINGS`: `{{ settings.RETENTION_MONTHS }}`) and
+  `attachment_max_megabytes`. An unknown placeholder is an error, and so are unknown
+  sections and keys, wrong types and missing files: `PackError` names file, entry and key.
+- `position` defaults to the entry's place in its list × 10 where the order matters
+  (sections, tasks, topics, action fields, measures, projects, best practice, networks).
+- Loading goes through `strategy.services.content_seed`: idempotent, and an object an editor
+  changed or deleted is never overwritten or re-created (`SeedRecord` checksums). The town
+  profile is the exception on its first load: it is taken over even if it exists.
+- Raise `PRIVACY_POLICY_VERSION` when the privacy policy's text changes: every consent
+  stores the version in force.
+
+Other apps add sections for their models with `registry.register_section` from their
+`AppConfig.ready()`; strategy's own are in `strategy.packs.sections`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from pathlib import Path
+
+from strategy.packs.reader import BASE_FILE, DEMO_FILE, Pack, pack_path, pack_read, rows_render
+from strategy.packs.registry import register_section, registered_sections
+from strategy.packs.schema import Key, PackError, text
+from strategy.services import SeedItem, SeedReport, content_seed
+
+__all__ = [
+    "Key",
+    "Pack",
+    "PackError",
+    "pack_items",
+    "pack_load",
+    "pack_path",
+    "pack_read",
+    "register_section",
+    "text",
+]
+
+
+def pack_items(
+    *, pack: Pack, demo: bool = False, only: Collection[str] | None = None
+) -> Iterator[SeedItem]:
+    """The pack's SeedItems in load order: base sections, then (with `demo`) the demo set.
+
+    Lazy: a section's texts are rendered and its handler called only when its turn comes,
+    so texts see the town profile seeded before them and a handler can look up what earlier
+    sections created (a demo comment its measure).
+    """
+    parts = [(pack.base, BASE_FILE, False)] + ([(pack.demo, DEMO_FILE, True)] if demo else [])
+    for data, file, is_demo in parts:
+        for section in registered_sections(demo=is_demo):
+            if section.name not in data or (only is not None and section.name not in only):
+                continue
+            rows = data[section.name]
+            rows = [rows] if section.table else rows
+            where = f"{pack.path / file} [{section.name}]"
+            yield from section.handler(rows_render(rows, section.schema, pack=pack, where=where))
+
+
+def pack_load(
+    *,
+    source: str | Path,
+    demo: bool = False,
+    dry_run: bool = False,
+    only: Collection[str] | None = None,
+) -> SeedReport:
+    """Read a pack and seed its content (see `content_seed` for what is never overwritten)."""
+    pack = pack_read(source)
+    return content_seed(items=pack_items(pack=pack, demo=demo, only=only), dry_run=dry_run)
