@@ -92,9 +92,10 @@ def _check(data: dict[str, Any], sections: list[PackSection], *, pack: Pack, fil
 def _check_files(rows: Rows, schema: dict[str, Key], *, pack: Pack, where: str) -> None:
     for number, row in enumerate(rows, start=1):
         for name, value in row.items():
-            if name.endswith("_file"):
+            key = schema.get(name)
+            if key is None or key.file:  # `<text>_file`, or a file such as the coat of arms
                 pack.file(value, where=f"{where}, entry {number}")
-            elif (key := schema.get(name)) is not None and key.rows is not None:
+            elif key.rows is not None:
                 _check_files(value, key.rows, pack=pack, where=f"{where}, entry {number}")
 
 

@@ -23,11 +23,13 @@ class Key:
     `text`: a German or English text. It may instead be given as `<key>_file`, a path
     relative to the pack, and it is rendered through Django's template engine at load time.
     `rows`: the key holds a list of tables with this schema (e.g. an action field's measures).
+    `file`: the value names a file in the pack (the coat of arms), which must exist.
     """
 
     kind: type | tuple[type, ...] = str
     required: bool = False
     text: bool = False
+    file: bool = False
     rows: Mapping[str, Key] | None = None
 
 

@@ -52,7 +52,7 @@ TOWN_OPTIONAL = {
     "accent_colour",
 }
 TOWN = {
-    name: Key(required=name not in TOWN_OPTIONAL)
+    name: Key(required=name not in TOWN_OPTIONAL, file=name == "coat_of_arms")
     for name in (
         "name", "short_name", "street_address", "postal_code", "locality", "website",
         "cdo_name", "cdo_email", "cdo_phone", "dpo_contact", "dpo_email", "mail_sender_name",

@@ -44,7 +44,7 @@ def test_load_verl_content_dry_run_and_verbosity():
 @pytest.mark.django_db
 def test_demo_content_is_a_marked_realistic_set():
     output = run("--demo")
-    assert "created 152" in output  # 25 base items, 108 strategy demo items, 19 from feedback
+    assert "created 133" in output  # 25 base items, 89 strategy demo items, 19 from feedback
     assert ActionField.objects.count() == 6
     assert Measure.objects.count() == 30
     assert Project.objects.count() == 10
@@ -65,7 +65,7 @@ def test_demo_content_is_a_marked_realistic_set():
     }
     assert Project.objects.filter(is_smart_city=True).exists()
     assert Event.objects.upcoming().exists() or Event.objects.past().exists()
-    assert "created 0, updated 0, left 152 unchanged" in run("--demo")
+    assert "created 0, updated 0, left 133 unchanged" in run("--demo")
 
 
 @pytest.mark.django_db
@@ -80,5 +80,5 @@ def test_demo_content_leaves_the_seed_text_alone():
 
 @pytest.mark.django_db
 def test_demo_dry_run_writes_nothing():
-    assert "Dry run: would have created 152" in run("--demo", "--dry-run")
+    assert "Dry run: would have created 133" in run("--demo", "--dry-run")
     assert not Measure.objects.exists()

@@ -80,7 +80,7 @@ def test_dry_run_writes_nothing():
 @pytest.mark.django_db
 def test_seeded_content_is_published_and_valid():
     content_seed(items=verl_content())
-    assert Page.objects.published().count() == 6
+    assert Page.objects.published().count() == 7  # with the page in Leichte Sprache
     assert Task.objects.published().count() == 9
 
 

@@ -433,6 +433,6 @@ def require_content_pack(content_pack: str) -> str:
     if not content_pack:
         raise ImproperlyConfigured(
             "CONTENT_PACK must name the town's content pack (e.g. CONTENT_PACK=verl, or the "
-            "directory of your own pack; see docs/CONTENT_PACKS.md)."
+            "directory of your own pack; see README.md, section 'Content packs')."
         )
     return content_pack
