@@ -21,20 +21,24 @@ pack.toml::
     [[tasks]]                 slug, title, body, position
     [[news]]                  slug, title, summary, body, publish_at
     [[topics]]                the contact form's topics: name, answer_target,
-                              answer_target_unit ("workdays", "months", …)  (feedback's)
+                              answer_target_unit ("working_days" or "months")  (feedback's)
 
 demo.toml (every item is marked `is_demo`, shown as "Beispiel")::
 
     [[action_fields]]         slug, title, summary, body, with [[action_fields.measures]]:
-                              slug, title, summary, body, progress, department, target_date
+                              slug, title, summary, body, progress (planned, in_progress,
+                              done, deferred), department, target_date
     [[measure_updates]]       measure (slug), date, text
-    [[projects]]              slug, title, summary, progress, is_smart_city, partners,
+    [[projects]]              slug, title, summary, progress (planned, running, completed),
+                              is_smart_city, partners,
                               measures (list of slugs)
-    [[best_practice]]         slug, title, town, summary, url, review, assessment
+    [[best_practice]]         slug, title, town, summary, url, review (in_review, reviewed,
+                              adopted, rejected), assessment
     [[events]]                slug, title, summary, starts_at, ends_at, location, online_url,
                               registration
     [[news]]                  as in pack.toml
-    [[networks]]              slug, title, kind, summary, url
+    [[networks]]              slug, title, kind (network, working_group, conference), summary,
+                              url
     [[comments]]              on ("measure:<slug>" or "page:<slug>"), author, text, answer
                               (the town's official reply), measures (slugs it is linked to)
                               (feedback's)
@@ -43,6 +47,8 @@ Rules:
 
 - Each text key has an English variant `<key>_en` (title_en, body_en, name_en, …); left out,
   the English site shows the German text, marked `lang="de"`.
+- Dates are TOML dates (`2027-06-30`), times TOML date-times with an offset
+  (`2026-05-20T18:00:00+02:00`).
 - Any text may come from a file instead: `body_file = "pages/start.md"` (relative to the pack).
 - Texts are rendered through Django's template engine at load time, after the town profile
   is set, with `town` (the profile: `{{ town.name }}`, `{{ town.cdo_email }}`), `settings`
@@ -53,7 +59,8 @@ Rules:
   (sections, tasks, topics, action fields, measures, projects, best practice, networks).
 - Loading goes through `strategy.services.content_seed`: idempotent, and an object an editor
   changed or deleted is never overwritten or re-created (`SeedRecord` checksums). The town
-  profile is the exception on its first load: it is taken over even if it exists.
+  profile is the exception on its first load: it is taken over even if it exists. English
+  variants added to a pack later still reach objects nobody edited.
 - Raise `PRIVACY_POLICY_VERSION` when the privacy policy's text changes: every consent
   stores the version in force.
 
