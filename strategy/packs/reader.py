@@ -115,8 +115,8 @@ def pack_read(source: str | Path) -> Pack:
     return pack
 
 
-def _render(text: str, *, where: str) -> str:
-    context = Context(
+def _context() -> Context:
+    return Context(
         {
             "town": town_profile(),
             "settings": {name: getattr(settings, name) for name in TEXT_SETTINGS},
@@ -124,6 +124,9 @@ def _render(text: str, *, where: str) -> str:
         },
         autoescape=False,
     )
+
+
+def _render(text: str, *, context: Context | None, where: str) -> str:
     try:
         rendered = _ENGINE.from_string(text).render(context)
     except TemplateSyntaxError as error:
@@ -134,8 +137,12 @@ def _render(text: str, *, where: str) -> str:
     return rendered
 
 
-def rows_render(rows: Rows, schema: dict[str, Key], *, pack: Pack, where: str) -> Rows:
+def rows_render(
+    rows: Rows, schema: dict[str, Key], *, pack: Pack, where: str, context: Context | None = None
+) -> Rows:
     """The rows with every text read from its file and rendered."""
+    if context is None and any(key.text or key.rows for key in schema.values()):
+        context = _context()  # once per section; not for [town], which sets the profile
     rendered = []
     for number, row in enumerate(rows, start=1):
         here = f"{where}, entry {number}"
@@ -145,11 +152,14 @@ def rows_render(rows: Rows, schema: dict[str, Key], *, pack: Pack, where: str) -
             key = schema.get(name)
             if key is None:  # `<text>_file`: checked by _check
                 text = pack.file(value, where=here).read_text(encoding="utf-8")
-                out[base] = _render(text, where=f"{here}, file {value!r}").strip("\n")
+                out[base] = _render(text, context=context, where=f"{here}, file {value!r}")
+                out[base] = out[base].strip("\n")
             elif key.rows is not None:
-                out[name] = rows_render(value, key.rows, pack=pack, where=f"{here}, {name}")
+                out[name] = rows_render(
+                    value, key.rows, pack=pack, where=f"{here}, {name}", context=context
+                )
             elif key.text:
-                out[name] = _render(value, where=f"{here}, key {name!r}")
+                out[name] = _render(value, context=context, where=f"{here}, key {name!r}")
             else:
                 out[name] = value
         rendered.append(out)
