@@ -16,9 +16,8 @@ from collections.abc import Iterator
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
-from feedback.comments.services import OFFICIAL_AUTHOR
 from feedback.models import Comment, CommentStatus, MeasureLink, Topic
-from strategy.models import Measure
+from strategy.models import Measure, TownProfile
 from strategy.packs import Key, PackError, register_section, text
 from strategy.packs.registry import Rows
 from strategy.packs.sections import table
@@ -63,7 +62,9 @@ def _comments(rows: Rows) -> Iterator[SeedItem]:
                 {
                     "content_type_id": comment.content_type_id,
                     "object_id": comment.object_id,
-                    "author_name": OFFICIAL_AUTHOR,
+                    # The town's name from the record the pack's [town] has just set in this
+                    # transaction: what signs an official answer once committed.
+                    "author_name": TownProfile.get_solo().name,
                     "text": row["answer"],
                     "status": CommentStatus.APPROVED,
                 },

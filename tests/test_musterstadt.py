@@ -53,8 +53,10 @@ def test_the_pack_itself_names_no_other_town():
 
 
 @pytest.fixture
-def musterstadt(db) -> None:
-    call_command("load_content", str(PACK), "--demo", verbosity=0)
+def musterstadt(db, django_capture_on_commit_callbacks) -> None:
+    # Committed, as `prepare` commits it: what reads the profile then sees the new town.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_content", str(PACK), "--demo", verbosity=0)
 
 
 def _optional(*paths: str) -> dict[str, str]:

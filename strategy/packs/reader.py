@@ -11,9 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 
+from strategy.models import TownProfile
 from strategy.packs.registry import PackSection, Rows, registered_sections
 from strategy.packs.schema import Key, PackError, row_check, rows_check
-from strategy.town import town_profile
 
 PACKS_DIR = Path(__file__).resolve().parent.parent / "content_packs"
 BASE_FILE, DEMO_FILE = "pack.toml", "demo.toml"
@@ -118,7 +118,9 @@ def pack_read(source: str | Path) -> Pack:
 def _context() -> Context:
     return Context(
         {
-            "town": town_profile(),
+            # The record itself, not town_profile()'s per-process copy: the [town] section
+            # may have just changed it, in this very transaction.
+            "town": TownProfile.get_solo(),
             "settings": {name: getattr(settings, name) for name in TEXT_SETTINGS},
             "attachment_max_megabytes": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
         },

@@ -71,7 +71,10 @@ def test_the_verl_pack_sets_the_town_profile():
 
 @pytest.mark.django_db
 def test_a_profile_made_before_the_first_load_is_taken_over_then_kept():
-    TownProfile.objects.create(name="Stadt Irgendwo", short_name="Irgendwo")
+    TownProfile.objects.update_or_create(
+        id=TownProfile.singleton_instance_id,
+        defaults={"name": "Stadt Irgendwo", "short_name": "Irgendwo"},
+    )
     load("verl")
     assert TownProfile.get_solo().name == "Stadt Verl"
     TownProfile.objects.update(name="Stadt Verl (geändert)")
