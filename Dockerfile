@@ -21,9 +21,10 @@ COPY templates ./templates
 COPY locale ./locale
 COPY static ./static
 
-# collectstatic needs settings but no database: a throwaway key and an unused URL suffice.
+# collectstatic needs settings but no database: a throwaway key, an unused URL and any pack
+# name suffice. The content packs (strategy/content_packs/) came with strategy/ above.
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-    DATABASE_URL=postgres://build@localhost/unused \
+    DATABASE_URL=postgres://build@localhost/unused CONTENT_PACK=unused \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/media && chown -R verl:verl /app/media
 

@@ -7,21 +7,19 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Rückmeldungen")
 
     def ready(self) -> None:
-        from feedback import captcha, receipts, receivers
-        from feedback.demo_content import demo_items
+        from feedback import captcha, packs, receipts, receivers
         from feedback.search import comment_provider
         from feedback.templatetags.feedback_tags import PAGE_PARAMETER
         from strategy.search import register
         from strategy.signals import measure_status_changed
-        from strategy.verl_content import register_demo_content
         from verl_digital.caching import pagecache
 
         measure_status_changed.connect(
             receivers.measure_status_changed, dispatch_uid="feedback.measure_status_changed"
         )
         register(comment_provider())
-        # After strategy's demo set (INSTALLED_APPS order), whose measures it comments on.
-        register_demo_content("feedback", demo_items)
+        # After strategy's sections (INSTALLED_APPS order): the demo comments need measures.
+        packs.register()
 
         # Pages cached for everybody get each visitor's own captcha question and comment page;
         # a confirmation after sending is for its sender only, so that page is not shared.

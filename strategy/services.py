@@ -1,5 +1,7 @@
 """Writes to strategy content: the seed, marking pages stale, a measure's status.
 
+The seed's items come from a content pack (`strategy.packs`).
+
 Commands call these. The admin saves editors' other changes through its validated forms and
 then calls `content_changed` (`strategy.admin.ContentChangeAdmin`); a measure's status goes
 through `measure_set_status` there too.
@@ -21,8 +23,27 @@ from django.utils.translation import gettext as _
 from strategy.base import TransitionNotAllowed, transition_check, validated_save
 from strategy.models import Measure, MeasureStatus, SeedRecord
 from strategy.signals import measure_status_changed
-from strategy.verl_content import SeedItem
 from verl_digital.caching.versions import CONTENT, versions_bump
+
+
+@dataclass(frozen=True)
+class SeedItem:
+    """One object to create: its model, the fields that identify it, and its content.
+
+    `adopt`: an object that exists without a `SeedRecord` is taken over and written, not
+    left alone as an editor's. For a singleton (the town profile), which may exist before
+    the first load with nobody's values in it.
+    """
+
+    model: type
+    lookup: dict[str, Any]
+    values: dict[str, Any] = field(default_factory=dict)
+    adopt: bool = False
+
+    @property
+    def key(self) -> str:
+        natural = ",".join(f"{name}={value}" for name, value in sorted(self.lookup.items()))
+        return f"{self.model._meta.label_lower}:{natural}"
 
 
 @dataclass
@@ -47,6 +68,22 @@ def _checksum(values: dict[str, Any]) -> str:
 
 def _current_values(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in names}
+
+
+def _untouched(obj: models.Model, item: SeedItem, checksum: str) -> bool:
+    """Whether the object still holds what the seed wrote (its record's checksum).
+
+    A pack may have gained English variants since: an earlier load's checksum then covers the
+    other fields only, and the English ones are still empty, which is not an editor's change.
+    """
+    names = list(item.values)
+    if _checksum(_current_values(obj, names)) == checksum:
+        return True
+    added = [n for n in names if n.endswith("_en") and getattr(obj, n) == ""]
+    return (
+        bool(added)
+        and _checksum(_current_values(obj, [n for n in names if n not in added])) == checksum
+    )
 
 
 def _resolve_lookup(model: type[models.Model], lookup: dict[str, Any]) -> dict[str, Any]:
@@ -91,10 +128,15 @@ def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedRep
             record = SeedRecord.objects.filter(key=item.key).first()
             wanted = _checksum({name: item.values[name] for name in item.values})
             if record is None:
-                if item.model._default_manager.filter(**item.lookup).exists():
+                obj = item.model._default_manager.filter(**item.lookup).first()
+                if obj is not None and not item.adopt:
                     report.kept.append(item.key)  # made by an editor before the first load
                     continue
-                obj = item.model(**_resolve_lookup(item.model, item.lookup), **item.values)
+                if obj is None:
+                    obj = item.model(**_resolve_lookup(item.model, item.lookup), **item.values)
+                else:
+                    for name, value in item.values.items():
+                        setattr(obj, name, value)
                 validated_save(obj)
                 record = SeedRecord(
                     key=item.key,
@@ -107,7 +149,7 @@ def content_seed(*, items: Iterable[SeedItem], dry_run: bool = False) -> SeedRep
                 continue
 
             obj = item.model._default_manager.filter(pk=record.object_id).first()
-            if obj is None or _checksum(_current_values(obj, item.values)) != record.checksum:
+            if obj is None or not _untouched(obj, item, record.checksum):
                 report.kept.append(item.key)
                 continue
             if record.checksum == wanted:

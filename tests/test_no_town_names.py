@@ -26,14 +26,8 @@ EXCLUDED_DIRS = {
 }
 # What tools keep beside the code: a virtualenv, caches, the embedded database.
 HIDDEN_DIRS = {".git", ".venv", ".data", ".ruff_cache", ".hypothesis", ".import_linter_cache"}
-# Content pack conversion in progress: the old content modules go with it.
-EXCLUDED_FILES = {
-    "strategy/verl_content.py",
-    "strategy/demo_content.py",
-    "feedback/demo_content.py",
-    "strategy/management/commands/load_verl_content.py",
-    "verl_digital/management/commands/prepare.py",
-}
+# Content packs are data: a town's pack names its town.
+EXCLUDED_PACKS = "strategy/content_packs/"
 
 
 def scanned_files() -> list[Path]:
@@ -45,7 +39,7 @@ def scanned_files() -> list[Path]:
             for part in relative.parts[:-1]
         ):
             continue
-        if not path.is_file() or relative.as_posix() in EXCLUDED_FILES:
+        if not path.is_file() or relative.as_posix().startswith(EXCLUDED_PACKS):
             continue
         if path.suffix in SUFFIXES or path.name in NAMES or path.name.startswith("Dockerfile"):
             files.append(path)

@@ -17,7 +17,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from feedback.account_services import user_display_name
@@ -52,9 +51,6 @@ def official_author() -> str:
     """The name an official answer is signed with: the town's."""
     return town_profile().name
 
-
-# For callers that read it as a constant (the demo content): the name at the time of use.
-OFFICIAL_AUTHOR = lazy(official_author, str)()
 
 # How long the same text from the same client is refused.
 DUPLICATE_WINDOW = 24 * 60 * 60

@@ -15,6 +15,7 @@ import re
 from email.utils import make_msgid, parseaddr
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +27,6 @@ from feedback.cases.links import case_absolute_url
 from feedback.cases.references import reference_allocate
 from feedback.inbox.parse import storable_text
 from feedback.models import (
-    AnswerTargetUnit,
     Case,
     CaseOutcome,
     Channel,
@@ -42,9 +42,9 @@ from feedback.subscriptions.services import (
     confirmation_mail_limit_exceeded,
 )
 from strategy.base import TransitionNotAllowed, transition_check, validated_save
-from strategy.services import SeedReport, content_seed
+from strategy.packs import pack_load
+from strategy.services import SeedReport
 from strategy.town import town_from_email, town_profile
-from strategy.verl_content import SeedItem
 
 
 def conversation_open_from_form(
@@ -296,34 +296,7 @@ def conversation_answer(
     return message
 
 
-DEFAULT_TOPICS = {
-    "Allgemein": "General",
-    "Digitale Verwaltung": "Digital administration",
-    "Smart City": "Smart City",
-    "Barriere melden": "Report an accessibility barrier",
-}
-
-
-# Answer targets other than the default of 10 working days: a barrier report is to be
-# answered within one month (§ 12b (4) BGG).
-TOPIC_TARGETS = {
-    "Barriere melden": {"answer_target": 1, "answer_target_unit": AnswerTargetUnit.MONTHS},
-}
-
-
-def inbox_seed(*, dry_run: bool = False) -> SeedReport:
-    """Create the default topics; editors' changes and deletions are kept (see content_seed)."""
-    items = [
-        SeedItem(
-            Topic,
-            {"name": name},
-            {
-                "position": index * 10,
-                "is_active": True,
-                "name_en": english,
-                **TOPIC_TARGETS.get(name, {}),
-            },
-        )
-        for index, (name, english) in enumerate(DEFAULT_TOPICS.items(), start=1)
-    ]
-    return content_seed(items=items, dry_run=dry_run)
+def inbox_seed(*, dry_run: bool = False, source: str | None = None) -> SeedReport:
+    """Create the contact form's topics of the content pack (`CONTENT_PACK` unless `source`
+    names another); editors' changes and deletions are kept (see `content_seed`)."""
+    return pack_load(source=source or settings.CONTENT_PACK, only={"topics"}, dry_run=dry_run)

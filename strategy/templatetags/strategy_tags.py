@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
@@ -20,6 +21,15 @@ def markdown_filter(text: str) -> SafeString:
 def localized(obj: Translatable, name: str) -> str:
     """`{{ page|localized:"title" }}`: the field in the page's language, else the German."""
     return obj.localized(name)
+
+
+@register.filter
+def is_translation(obj: Translatable) -> bool:
+    """Whether the page shows any of the item's main texts in a translation (not German)."""
+    return any(
+        hasattr(obj, name) and obj.localized_language(name) != settings.LANGUAGE_CODE
+        for name in ("title", "intro", "summary", "body")
+    )
 
 
 @register.simple_tag

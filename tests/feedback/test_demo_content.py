@@ -5,14 +5,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from feedback.demo_content import DEMO_COMMENTS
 from feedback.models import Comment, CommentStatus, MeasureLink
 from strategy.models import Measure
+from strategy.packs import pack_read
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = sum(1 for entry in DEMO_COMMENTS if entry.answer)
-LINKS = sum(len(entry.measures) for entry in DEMO_COMMENTS)
+DEMO_COMMENTS = pack_read("verl").demo["comments"]
+ANSWERS = sum(1 for entry in DEMO_COMMENTS if entry.get("answer"))
+LINKS = sum(len(entry.get("measures", [])) for entry in DEMO_COMMENTS)
 
 
 def run(*args: str) -> str:

@@ -148,6 +148,7 @@ def test_gunicorn_refuses_to_start_when_anybody_could_forge_the_header():
         DJANGO_SETTINGS_MODULE="verl_digital.settings.prod",
         SECRET_KEY="p7#k2@x!m9qv$w3z8r&t5y^u1i*o0p(a)s-d_f+g=h[j]k{l}zx.cv,bn/mq",
         ALLOWED_HOSTS="digital.verl.de",
+        CONTENT_PACK="verl",
         NUM_PROXIES="1",
         TRUSTED_PROXIES="0.0.0.0/0,::/0",
         BIND_ADDRESS="0.0.0.0",  # noqa: S104

@@ -3,7 +3,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from strategy import verl_content as verl_content_module
 from strategy.models import (
     ActionField,
     BestPractice,
@@ -17,7 +16,6 @@ from strategy.models import (
     Section,
     Task,
 )
-from strategy.verl_content import SeedItem, register_demo_content
 
 
 def run(*args: str) -> str:
@@ -28,9 +26,9 @@ def run(*args: str) -> str:
 
 @pytest.mark.django_db
 def test_load_verl_content_is_idempotent():
-    assert "created 19" in run()
+    assert "created 25" in run()  # the town profile, 7 pages, 3 sections, 9 tasks, 1 post, 4 topics
     counts = (Page.objects.count(), Section.objects.count(), Task.objects.count())
-    assert "created 0, updated 0, left 19 unchanged" in run()
+    assert "created 0, updated 0, left 25 unchanged" in run()
     assert (Page.objects.count(), Section.objects.count(), Task.objects.count()) == counts
 
 
@@ -46,7 +44,7 @@ def test_load_verl_content_dry_run_and_verbosity():
 @pytest.mark.django_db
 def test_demo_content_is_a_marked_realistic_set():
     output = run("--demo")
-    assert "created 127" in output  # 108 strategy items, 19 from feedback (comments, links)
+    assert "created 133" in output  # 25 base items, 89 strategy demo items, 19 from feedback
     assert ActionField.objects.count() == 6
     assert Measure.objects.count() == 30
     assert Project.objects.count() == 10
@@ -67,7 +65,7 @@ def test_demo_content_is_a_marked_realistic_set():
     }
     assert Project.objects.filter(is_smart_city=True).exists()
     assert Event.objects.upcoming().exists() or Event.objects.past().exists()
-    assert "created 0, updated 0, left 127 unchanged" in run("--demo")
+    assert "created 0, updated 0, left 133 unchanged" in run("--demo")
 
 
 @pytest.mark.django_db
@@ -81,20 +79,6 @@ def test_demo_content_leaves_the_seed_text_alone():
 
 
 @pytest.mark.django_db
-def test_other_apps_can_add_demo_content():
-    def extra() -> list[SeedItem]:
-        return [SeedItem(Task, {"slug": "demo-aufgabe"}, {"title": "Eine Demo-Aufgabe"})]
-
-    register_demo_content("tests", extra)
-    try:
-        run("--demo", "--verbosity", "0")
-    finally:
-        verl_content_module._demo_sources.pop("tests")
-    assert Task.objects.filter(slug="demo-aufgabe").exists()
-    assert "strategy" in verl_content_module._demo_sources
-
-
-@pytest.mark.django_db
 def test_demo_dry_run_writes_nothing():
-    assert "Dry run: would have created 127" in run("--demo", "--dry-run")
+    assert "Dry run: would have created 133" in run("--demo", "--dry-run")
     assert not Measure.objects.exists()

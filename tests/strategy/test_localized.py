@@ -118,6 +118,7 @@ def test_pages_sections_and_tasks_have_english_variants(client, verl_content):
     section = page.sections.get(slug="ziel")
     section.title_en = "Our goal"
     section.save()
+    Task.objects.update(title_en="")  # the pack's English aside: German is the fallback
     Task.objects.filter(pk=Task.objects.first().pk).update(title_en="First task")
     html = parse(client.get("/en/"))
     assert html.xpath("//h1")[0].text_content() == "The Chief Digital Officer"
@@ -246,3 +247,28 @@ def test_comments_name_the_page_in_its_language(client):
     content_type = ContentType.objects.get_for_model(Measure)
     html = parse(client.get(f"/en/kommentare/neu/{content_type.pk}/{measure.pk}/"))
     assert html.xpath("//h1")[0].text_content() == "Comment on “Digital files”"
+
+
+NOTE = "Translation – the German text is authoritative."
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/aufgaben/", "/en/impressum/", "/en/datenschutz/"])
+def test_the_english_site_reads_english_marked_as_a_translation(client, verl_content, path):
+    html = parse(client.get(path))
+    heading = html.xpath("//h1")[0]
+    assert heading.get("lang") is None
+    assert heading.text_content() in {
+        "The Chief Digital Officer (CDO) of the Town of Verl",
+        "Tasks of the Chief Digital Officer",
+        "Legal notice",
+        "Privacy policy",
+    }
+    assert [p.text_content() for p in html.xpath("//p[@class='translation-note']")] == [NOTE]
+
+
+def test_the_german_site_and_untranslated_items_carry_no_translation_note(client, verl_content):
+    assert not parse(client.get("/")).xpath("//p[@class='translation-note']")
+    post = NewsPostFactory(title="Nur auf Deutsch", body="Ein deutscher Text.")
+    html = parse(client.get(f"/en{post.get_absolute_url()}"))
+    assert html.xpath("//h1")[0].get("lang") == "de"
+    assert not html.xpath("//p[@class='translation-note']")

@@ -2,17 +2,22 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from strategy.models import Measure, MeasureStatus, Page, PublicationStatus, SeedRecord, Task
-from strategy.services import content_seed, measure_set_status
+from strategy.packs import pack_items, pack_read
+from strategy.services import SeedItem, content_seed, measure_set_status
 from strategy.signals import measure_status_changed
-from strategy.verl_content import SeedItem, verl_content
 from tests.feedback.factories import UserFactory
 from tests.strategy.factories import MeasureFactory
+
+
+def verl_content():
+    """The Verl pack's base items, read lazily as `load_content` reads them."""
+    return pack_items(pack=pack_read("verl"))
 
 
 @pytest.mark.django_db
 def test_seeding_twice_changes_nothing():
     first = content_seed(items=verl_content())
-    assert len(first.created) == len(verl_content())
+    assert len(first.created) == len(list(verl_content()))
     snapshot = list(Page.objects.values_list("pk", "title", "body", "updated_at"))
     second = content_seed(items=verl_content())
     assert second.created == second.updated == second.kept == []
@@ -75,7 +80,7 @@ def test_dry_run_writes_nothing():
 @pytest.mark.django_db
 def test_seeded_content_is_published_and_valid():
     content_seed(items=verl_content())
-    assert Page.objects.published().count() == 6
+    assert Page.objects.published().count() == 7  # with the page in Leichte Sprache
     assert Task.objects.published().count() == 9
 
 

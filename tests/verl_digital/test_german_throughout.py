@@ -129,6 +129,10 @@ def visible_text(html: str) -> str:
     document = lxml.html.fromstring(html)
     for element in document.xpath("//script | //style | //template | //*[@hidden]"):
         element.drop_tree()
+    # The English variants of content (`title_en`, `body_en`, …) are English on purpose: text
+    # editors wrote, not the admin's interface.
+    for element in document.xpath("//textarea[substring(@name, string-length(@name) - 2) = '_en']"):
+        element.drop_tree()
     buttons = document.xpath("//input[@type='submit' or @type='button' or @type='reset']/@value")
     return " ".join([document.text_content(), *document.xpath(SHOWN_ATTRIBUTES), *buttons])
 

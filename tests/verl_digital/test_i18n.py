@@ -210,7 +210,7 @@ def english_pages(verl_demo_content, client) -> list[str]:
     ApprovedCommentFactory(target=measure, parent=comment, author_name="Tom", text="Agreed.")
     content_type = ContentType.objects.get_for_model(Measure)
     address = ConfirmedAddressFactory()
-    TopicFactory(name="Allgemein", name_en="General")
+    # The pack's topics have English names ("Allgemein": "General"); this one has none.
     TopicFactory(name="Nur deutsch")
     paths = [
         "/",

@@ -88,7 +88,7 @@ def test_after_comments_reports_messages_and_accounts_no_ip_address_is_stored(
             {
                 "name": "Erika",
                 "email": "erika@example.org",
-                "topic": Topic.objects.create(name="Allgemein").pk,
+                "topic": Topic.objects.get_or_create(name="Allgemein")[0].pk,
                 "subject": "Frage",
                 "text": "Wann kommt das WLAN?",
                 "consent": "on",

@@ -22,5 +22,5 @@ def test_prepare_loads_what_the_site_needs_and_runs_again_unchanged():
 def test_a_dry_run_lists_the_steps_and_changes_nothing():
     out = StringIO()
     call_command("prepare", "--dry-run", stdout=out)
-    assert "load verl content" in out.getvalue()
+    assert "load content" in out.getvalue()
     assert not Page.objects.exists()

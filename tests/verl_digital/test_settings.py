@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "verl_digital.settings.prod",
     "SECRET_KEY": "p7#k2@x!m9qv$w3z8r&t5y^u1i*o0p(a)s-d_f+g=h[j]k{l}zx.cv,bn/mq",
     "ALLOWED_HOSTS": "digital.verl.de",
+    "CONTENT_PACK": "verl",
     # Behind the TLS proxy, which connects from this machine (README, "Behind a proxy").
     "NUM_PROXIES": "1",
 }
@@ -39,6 +40,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", **env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_content_pack():
+    result = manage("check", **{**PRODUCTION_ENV, "CONTENT_PACK": ""})
+    assert result.returncode != 0
+    assert "CONTENT_PACK must name the town's content pack" in result.stderr
 
 
 def test_production_refuses_a_weak_secret_key():

@@ -325,9 +325,6 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default="root@localhost")
 # Where vulnerabilities are reported (/.well-known/security.txt, docs/SECURITY.md); empty:
 # the CDO's address from the town profile.
 SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="")
-# Transitional, not read from the environment: only the old seed module
-# (strategy/verl_content.py) reads it, until the content pack replaces it (issue 19).
-CDO_EMAIL = "digitalisierung@verl.de"
 
 # --- Inbox: contact form and e-mail to the CDO (feedback app) ---------------------------
 CONTACT_MAX_LENGTH = 10_000  # characters of a contact-form message
@@ -406,6 +403,12 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     )
 }  # fmt: skip
 
+# --- Content ----------------------------------------------------------------------------
+# The content pack `prepare` loads (a name under strategy/content_packs/ or a directory):
+# the town's profile, pages and topics (strategy.packs). A deployment names its town's
+# pack; production refuses to start without one (prod.py).
+CONTENT_PACK = env.str("CONTENT_PACK", default="verl")
+
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -424,3 +427,13 @@ def require_secret_key(secret_key: str) -> str:
             "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off."
         )
     return secret_key
+
+
+def require_content_pack(content_pack: str) -> str:
+    """Refuse to run in production without a content pack chosen for the town."""
+    if not content_pack:
+        raise ImproperlyConfigured(
+            "CONTENT_PACK must name the town's content pack (e.g. CONTENT_PACK=verl, or the "
+            "directory of your own pack; see README.md, section 'Content packs')."
+        )
+    return content_pack

@@ -32,6 +32,9 @@ def _kept_secret_key(path: Path) -> str:
 if not os.environ.get("SECRET_KEY"):
     os.environ["SECRET_KEY"] = _kept_secret_key(BASE_DIR / ".data" / "secret_key")
 
+# `make run` loads the pack "verl" unless told otherwise; production names its pack itself.
+os.environ.setdefault("CONTENT_PACK", "verl")
+
 from .prod import *  # noqa: E402, F403
 from .prod import FILE_EMAIL_BACKEND, env  # noqa: E402
 

@@ -1,10 +1,11 @@
 """Production settings: DEBUG is always off and every secret must come from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env, require_secret_key
+from .base import env, require_content_pack, require_secret_key
 
 DEBUG = False
 SECRET_KEY = require_secret_key(env.str("SECRET_KEY", default=""))
+CONTENT_PACK = require_content_pack(env.str("CONTENT_PACK", default=""))
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
 
 # --- HTTPS ------------------------------------------------------------------------------

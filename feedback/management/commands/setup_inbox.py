@@ -1,5 +1,7 @@
-"""Create the inbox's default topics ("Allgemein", "Digitale Verwaltung", …).
+"""Create the contact form's topics from the content pack's [[topics]] (`CONTENT_PACK`).
 
+`load_content` (and so `prepare`) loads them with the rest of the pack; this command loads
+only them, e.g. after editing the pack's topics. The same seed keys, so never twice.
 Idempotent: a second run changes nothing, and topics an editor renamed, hid or deleted in
 the admin are left as they are.
 """
@@ -12,7 +14,10 @@ from feedback.inbox.services import inbox_seed
 
 
 class Command(BaseCommand):
-    help = "Create the default topics of the contact form; never overwrites an editor's change."
+    help = (
+        "Create the contact form's topics of the content pack (CONTENT_PACK); never "
+        "overwrites an editor's change."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(

@@ -2,13 +2,15 @@
 
 The one list of preparation steps, used by `make run` (`serve`), the compose stack's
 `migrate` service and the benchmarks: migrate, create the cache table (used without Redis),
-create the staff roles, load the rejection reasons, the Verl content and the inbox topics.
+create the staff roles, load the rejection reasons and the content pack named by the
+setting CONTENT_PACK (with the contact form's topics).
 Every step is idempotent (the content seed never overwrites what an editor changed), so it
 runs on every start.
 """
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -17,15 +19,14 @@ STEPS = [
     ("createcachetable", {}),
     ("setup_roles", {}),
     ("load_rejection_reasons", {}),
-    ("load_verl_content", {}),
-    ("setup_inbox", {}),
+    ("load_content", {}),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Migrate and load what the site needs (roles, rejection reasons, the Verl content, "
-        "the inbox topics); safe to run on every start."
+        "Migrate and load what the site needs (roles, rejection reasons, the content pack "
+        "CONTENT_PACK); safe to run on every start."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,9 +42,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, demo: bool, dry_run: bool, verbosity: int, **options: Any) -> None:
         quiet = max(verbosity - 1, 0)
         for name, arguments in STEPS:
-            if name == "load_verl_content" and demo:
-                arguments = {**arguments, "demo": True}
+            positional = []
+            if name == "load_content":
+                positional = [settings.CONTENT_PACK]
+                arguments = {**arguments, "demo": demo}
             if verbosity:
                 self.stdout.write(f"… {name.replace('_', ' ')}")
             if not dry_run:
-                call_command(name, verbosity=quiet, **arguments)
+                call_command(name, *positional, verbosity=quiet, **arguments)
