@@ -29,16 +29,20 @@ def _first(model: type) -> str:
     return model.objects.published().order_by("pk").first().get_absolute_url()
 
 
-def form_pages() -> dict[str, str]:
-    """Pages that show a POST form, and so need the CSRF cookie."""
-    home = Page.objects.get(slug=Page.HOME)
-    comment_form = reverse(
+def comment_form_url(target: Page) -> str:
+    """Where a comment on `target` is posted."""
+    return reverse(
         "feedback:comment_create",
         kwargs={
-            "content_type_id": ContentType.objects.get_for_model(Page).pk,
-            "object_id": home.pk,
+            "content_type_id": ContentType.objects.get_for_model(target).pk,
+            "object_id": target.pk,
         },
     )
+
+
+def form_pages() -> dict[str, str]:
+    """Pages that show a POST form, and so need the CSRF cookie."""
+    comment_form = comment_form_url(Page.objects.get(slug=Page.HOME))
     pages = {
         "Startseite": "/",
         "Aufgaben": reverse("strategy:tasks"),

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
 from django.urls import Resolver404, resolve, reverse
@@ -23,7 +22,7 @@ from feedback.comments.services import comment_answer, comment_approve
 from feedback.models import Case, Comment, Topic
 from strategy.models import Event, Page, TownProfile
 from tests.feedback.factories import solved_captcha
-from tests.pages import public_pages
+from tests.pages import comment_form_url, public_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -138,14 +137,7 @@ def test_no_page_mail_feed_or_file_names_the_first_town(
         )
     assert sent.status_code == 302
     check(f"thank-you page {sent['Location']}", client.get(sent["Location"]).content.decode())
-    home = Page.objects.get(slug=Page.HOME)
-    comment_form = reverse(
-        "feedback:comment_create",
-        kwargs={
-            "content_type_id": ContentType.objects.get_for_model(Page).pk,
-            "object_id": home.pk,
-        },
-    )
+    comment_form = comment_form_url(Page.objects.get(slug=Page.HOME))
     with django_capture_on_commit_callbacks(execute=True):
         posted = client.post(
             comment_form,

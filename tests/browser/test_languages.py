@@ -25,7 +25,7 @@ def test_the_switch_leads_to_the_other_language_and_back_without_javascript(new_
     assert page.url == live_server.url + "/en/aufgaben/"
     assert page.get_by_role("navigation", name="Main navigation").is_visible()
     page.get_by_role("link", name="Deutsch").click()
-    assert page.url == live_server.url + "/aufgaben/"
+    page.wait_for_url(live_server.url + "/aufgaben/", wait_until="load")
     assert page.evaluate("document.documentElement.lang") == "de"
 
 
