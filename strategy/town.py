@@ -119,8 +119,10 @@ class TownBrand:
     """What the page shows of the town's look: colours, the stylesheet's and the arms' versions."""
 
     def __init__(self, profile: TownProfile) -> None:
-        self.brand = profile.brand_colour or "#00587c"
-        self.accent = profile.accent_colour or "#b3001b"
+        # Never empty: the fields are required and have defaults, also for the record
+        # `get_solo()` creates before a pack sets it.
+        self.brand = profile.brand_colour
+        self.accent = profile.accent_colour
         self.arms_name = profile.coat_of_arms.name or ""
 
     @cached_property
